@@ -1,0 +1,31 @@
+// Unit, template, integration and end-to-end tests are separate projects: `npm run test:unit` etc.
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
+// @middy/core ships ESM only; Jest runs CommonJS, so it is transformed like our sources.
+const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns,
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    project('unit'),
+    project('template', { testTimeout: 300_000 }),
+    project('integration', { testTimeout: 60_000 }),
+    project('e2e', {
+      testTimeout: 120_000,
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+    }),
+  ],
+};

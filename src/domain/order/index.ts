@@ -1,0 +1,6 @@
+export * from './card-number';
+export * from './money';
+export * from './order';
+export * from './order-schema';
+export * from './stored-order';
+export * from './validate-order';

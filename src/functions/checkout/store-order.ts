@@ -1,0 +1,71 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OrderRecord, OrderRepository } from '../../adapters/dynamodb-order-repository';
+import { type Order, storedOrderChecksum, toStoredOrder, validateOrderInput } from '../../domain/order';
+import { parseJson } from '../../shared/json';
+
+/** A message that can never become a valid order: retrying cannot help, so it ends in the DLQ. */
+export class InvalidOrderMessageError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The message is not a valid order: ${problems.join('; ')}`);
+    this.name = 'InvalidOrderMessageError';
+  }
+}
+
+/** The order id was already stored with different content: a client reused its idempotency key. */
+export class ConflictingOrderError extends Error {
+  constructor(readonly orderId: string) {
+    super(`Order ${orderId} is already stored with different content`);
+    this.name = 'ConflictingOrderError';
+  }
+}
+
+export type StoreOutcome = 'stored' | 'duplicate' | 'repaired';
+
+export interface StoreOrderDependencies {
+  repository: OrderRepository;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export const parseOrderMessage = (body: string): Order => {
+  const parsed = parseJson(body);
+  if (!parsed.ok) throw new InvalidOrderMessageError([`the body is ${parsed.error}`]);
+  const validation = validateOrderInput(parsed.value);
+  if (!validation.valid) throw new InvalidOrderMessageError(validation.errors);
+  if (validation.value.id === undefined) throw new InvalidOrderMessageError(['id is required']);
+  return validation.value as Order;
+};
+
+/**
+ * Stores an order exactly once. The same order again leaves the item as it is; an item whose content no
+ * longer matches its own checksum (a damaged write) is replaced; a different order under the same id is
+ * a conflict.
+ */
+export const storeOrder = async (
+  order: Order,
+  { repository, logger, metrics }: StoreOrderDependencies,
+): Promise<StoreOutcome> => {
+  const stored = toStoredOrder(order);
+  const record: OrderRecord = { order: stored, checksum: storedOrderChecksum(stored) };
+
+  const result = await repository.insert(record);
+  let outcome: StoreOutcome;
+  if (result.inserted) {
+    outcome = 'stored';
+  } else if (result.existing.checksum !== record.checksum) {
+    throw new ConflictingOrderError(order.id);
+  } else if (storedOrderChecksum(result.existing.order) === record.checksum) {
+    outcome = 'duplicate';
+  } else {
+    await repository.replace(record, record.checksum);
+    outcome = 'repaired';
+  }
+
+  const metricName = { stored: 'OrderStored', duplicate: 'DuplicateOrderSkipped', repaired: 'OrderRepaired' }[
+    outcome
+  ];
+  metrics.addMetric(metricName, MetricUnit.Count, 1);
+  logger.info(`Order ${outcome}`, { orderId: order.id, outcome });
+  return outcome;
+};
