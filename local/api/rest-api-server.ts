@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Ajv, { type ValidateFunction } from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { describeSchemaErrors } from '../../src/domain/order/validate-order';
+import type { FunctionHost } from '../lambda/function-host';
+import type { RuntimeLog } from '../log';
+
+/** API Gateway's own limit on a request payload. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayResponse {
+  statusCode: number;
+  templates: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+export interface RestApiDefinition {
+  apiId: string;
+  logicalId: string;
+  stageName: string;
+  models: Record<string, object>;
+  /** Stage throttling (MethodSettings `/*` `*`), requests per second and burst. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+export interface RestApiRoute {
+  apiId: string;
+  method: string;
+  path: string;
+  functionName: string;
+  requestModel?: { model: string; required: boolean; validateBody: boolean };
+}
+
+interface RegisteredApi extends RestApiDefinition {
+  validators: Map<string, ValidateFunction>;
+  gatewayResponses: Map<string, GatewayResponse>;
+  bucket?: { tokens: number; updatedAt: number };
+}
+
+const DEFAULT_GATEWAY_RESPONSES: Record<string, { statusCode: number; message: string }> = {
+  BAD_REQUEST_BODY: { statusCode: 400, message: 'Invalid request body' },
+  MISSING_AUTHENTICATION_TOKEN: { statusCode: 403, message: 'Missing Authentication Token' },
+  THROTTLED: { statusCode: 429, message: 'Too Many Requests' },
+  REQUEST_TOO_LARGE: { statusCode: 413, message: 'Request Too Long' },
+  DEFAULT_5XX: { statusCode: 502, message: 'Internal server error' },
+};
+
+/** The subset of API Gateway's mapping-template language that gateway responses use here. */
+const renderGatewayTemplate = (template: string, error: { message: string; validationErrorString: string }) =>
+  template
+    .replace(
+      /\$util\.escapeJavaScript\(\$context\.error\.validationErrorString\)/g,
+      JSON.stringify(error.validationErrorString).slice(1, -1),
+    )
+    .replace(/\$context\.error\.validationErrorString/g, error.validationErrorString)
+    .replace(/\$context\.error\.messageString/g, JSON.stringify(error.message))
+    .replace(/\$context\.error\.message/g, error.message);
+
+const acceptedOrderId = (body: string): string => {
+  try {
+    return String((JSON.parse(body) as { orderId?: unknown }).orderId);
+  } catch {
+    return '(unknown)';
+  }
+};
+
+const routePattern = (path: string) =>
+  new RegExp(
+    `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+?)\+?\}/g, '(?<$1>[^/]+)')}/?$`,
+  );
+
+/**
+ * The REST APIs of the stack on one local HTTP server: routes from the functions' Api events, the
+ * request model validation API Gateway does, stage throttling, gateway responses, and the Lambda proxy
+ * integration (event format 1.0).
+ */
+export class RestApiServer {
+  private readonly apis = new Map<string, RegisteredApi>();
+  private readonly routes: (RestApiRoute & { pattern: RegExp })[] = [];
+  private server: Server | undefined;
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+
+  constructor(
+    private readonly functions: FunctionHost,
+    private readonly log: RuntimeLog,
+  ) {
+    addFormats(this.ajv);
+  }
+
+  addApi(definition: RestApiDefinition) {
+    const validators = new Map(
+      Object.entries(definition.models).map(([name, schema]) => [name, this.ajv.compile(schema)] as const),
+    );
+    this.apis.set(definition.apiId, { ...definition, validators, gatewayResponses: new Map() });
+  }
+
+  hasApi(apiId: string) {
+    return this.apis.has(apiId);
+  }
+
+  setGatewayResponse(apiId: string, type: string, response: GatewayResponse) {
+    this.requireApi(apiId).gatewayResponses.set(type, response);
+  }
+
+  addRoute(route: RestApiRoute) {
+    const api = this.requireApi(route.apiId);
+    if (route.requestModel && !api.validators.has(route.requestModel.model)) {
+      throw new Error(`API ${api.logicalId} has no model ${route.requestModel.model}`);
+    }
+    this.routes.push({ ...route, method: route.method.toUpperCase(), pattern: routePattern(route.path) });
+  }
+
+  get routeList() {
+    return this.routes.map(({ method, path, functionName }) => ({ method, path, functionName }));
+  }
+
+  async listen(host: string, port: number): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: Error) => {
+        this.log.warn('api', `request failed: ${error.message}`);
+        if (!response.headersSent) response.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, resolveListen);
+    });
+    const address = this.server.address();
+    const boundPort = typeof address === 'object' && address ? address.port : port;
+    return `http://${host}:${boundPort}/`;
+  }
+
+  async close() {
+    await new Promise<void>((resolveClose) => {
+      if (!this.server) return resolveClose();
+      this.server.close(() => resolveClose());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private requireApi(apiId: string): RegisteredApi {
+    const api = this.apis.get(apiId);
+    if (!api) throw new Error(`No REST API ${apiId} in the local stack`);
+    return api;
+  }
+
+  private gatewayResponse(
+    response: ServerResponse,
+    api: RegisteredApi | undefined,
+    type: string,
+    validationErrorString = '',
+  ) {
+    const fallback = DEFAULT_GATEWAY_RESPONSES[type] ?? { statusCode: 500, message: 'Internal server error' };
+    const custom = api?.gatewayResponses.get(type);
+    const error = { message: fallback.message, validationErrorString };
+    const body = custom?.templates['application/json']
+      ? renderGatewayTemplate(custom.templates['application/json'], error)
+      : JSON.stringify({ message: fallback.message });
+    response
+      .writeHead(custom?.statusCode ?? fallback.statusCode, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': type,
+        ...custom?.headers,
+      })
+      .end(body);
+    return custom?.statusCode ?? fallback.statusCode;
+  }
+
+  private takeToken(api: RegisteredApi): boolean {
+    if (!api.throttle) return true;
+    const now = Date.now();
+    const bucket = (api.bucket ??= { tokens: api.throttle.burstLimit, updatedAt: now });
+    bucket.tokens = Math.min(
+      api.throttle.burstLimit,
+      bucket.tokens + ((now - bucket.updatedAt) / 1000) * api.throttle.rateLimit,
+    );
+    bucket.updatedAt = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse) {
+    const startedAt = Date.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const accessLog = (status: number, detail = '') =>
+      this.log.info('api', `${method} ${url.pathname} ${status} ${Date.now() - startedAt} ms${detail}`);
+
+    const match = this.routes
+      .map((route) => ({
+        route,
+        groups: route.method === method || route.method === 'ANY' ? route.pattern.exec(url.pathname) : null,
+      }))
+      .find(({ groups }) => groups);
+    if (!match) return accessLog(this.gatewayResponse(response, undefined, 'MISSING_AUTHENTICATION_TOKEN'));
+    const { route } = match;
+    const api = this.requireApi(route.apiId);
+    if (!this.takeToken(api)) return accessLog(this.gatewayResponse(response, api, 'THROTTLED'));
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_PAYLOAD_BYTES)
+        return accessLog(this.gatewayResponse(response, api, 'REQUEST_TOO_LARGE'));
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks).toString('utf8');
+
+    const modelProblems = this.validateRequestModel(api, route, request.headers['content-type'], body);
+    if (modelProblems) {
+      return accessLog(
+        this.gatewayResponse(response, api, 'BAD_REQUEST_BODY', `[${modelProblems.join(', ')}]`),
+      );
+    }
+
+    const event = this.proxyEvent(api, route, request, url, match.groups?.groups ?? null, body);
+    const invocation = await this.functions.invoke(route.functionName, event);
+    const result = invocation.ok ? (invocation.result as APIGatewayProxyResult | null) : null;
+    if (!invocation.ok || !result || typeof result.statusCode !== 'number') {
+      const reason = invocation.ok
+        ? 'malformed Lambda proxy response'
+        : `${invocation.error.errorType}: ${invocation.error.errorMessage}`;
+      this.log.warn('api', `${route.functionName} failed: ${reason}`);
+      return accessLog(this.gatewayResponse(response, api, 'DEFAULT_5XX'));
+    }
+    const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+      headers[name] = values.map(String);
+    const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    response.writeHead(result.statusCode, headers).end(payload);
+    accessLog(
+      result.statusCode,
+      result.statusCode === 202 ? `, order ${acceptedOrderId(result.body)} accepted` : '',
+    );
+  }
+
+  /** API Gateway validates bodies whose content type has a model; other content types pass through. */
+  private validateRequestModel(
+    api: RegisteredApi,
+    route: RestApiRoute,
+    contentType: string | undefined,
+    body: string,
+  ) {
+    const model = route.requestModel;
+    if (!model?.validateBody) return undefined;
+    const mediaType = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json') return undefined;
+    if (body === '') return model.required ? ['Request body is required'] : undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return ['Request body is not valid JSON'];
+    }
+    const validate = api.validators.get(model.model) as ValidateFunction;
+    return validate(parsed) ? undefined : describeSchemaErrors(validate.errors ?? []);
+  }
+
+  private proxyEvent(
+    api: RegisteredApi,
+    route: RestApiRoute,
+    request: IncomingMessage,
+    url: URL,
+    pathParameters: Record<string, string> | null,
+    body: string,
+  ): APIGatewayProxyEvent {
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let index = 0; index < request.rawHeaders.length; index += 2) {
+      const name = request.rawHeaders[index] as string;
+      const value = request.rawHeaders[index + 1] as string;
+      headers[name] = value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    const query = [...url.searchParams.keys()];
+    const requestTime = new Date();
+    return {
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: request.method ?? 'GET',
+      headers,
+      multiValueHeaders,
+      queryStringParameters: query.length ? Object.fromEntries(url.searchParams) : null,
+      multiValueQueryStringParameters: query.length
+        ? Object.fromEntries(query.map((key) => [key, url.searchParams.getAll(key)]))
+        : null,
+      pathParameters,
+      stageVariables: null,
+      body: body === '' ? null : body,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '123456789012',
+        apiId: api.apiId,
+        authorizer: null,
+        domainName: request.headers.host ?? 'localhost',
+        httpMethod: request.method ?? 'GET',
+        identity: {
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: request.headers['user-agent'] ?? null,
+        } as APIGatewayProxyEvent['requestContext']['identity'],
+        path: `/${api.stageName}${url.pathname}`,
+        protocol: `HTTP/${request.httpVersion}`,
+        requestId: randomUUID(),
+        requestTimeEpoch: requestTime.getTime(),
+        resourceId: 'local',
+        resourcePath: route.path,
+        stage: api.stageName,
+      },
+    };
+  }
+}

@@ -1,0 +1,230 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { FunctionHost } from '../lambda/function-host';
+import { orderIdOf, type RuntimeLog } from '../log';
+
+export interface SqsEventSourceSettings {
+  /** Shown in log lines: the pipeline the messages belong to. */
+  label: string;
+  functionName: string;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  reportBatchItemFailures: boolean;
+  enabled: boolean;
+  /**
+   * How long a failed message stays invisible before its retry. Lambda leaves it for the queue's
+   * visibility timeout; locally this is shortened so that retries and DLQ moves happen in seconds.
+   */
+  retryDelaySeconds: number;
+}
+
+const toLambdaAttributes = (attributes: Record<string, MessageAttributeValue> = {}): SQSMessageAttributes =>
+  Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      {
+        dataType: value.DataType ?? 'String',
+        stringValue: value.StringValue,
+        binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+        stringListValues: [],
+        binaryListValues: [],
+      },
+    ]),
+  );
+
+/** A message as Lambda's SQS event source hands it to a function. */
+export const toSqsRecord = (message: Message, queueArn: string, region: string): SQSRecord => ({
+  messageId: message.MessageId ?? '',
+  receiptHandle: message.ReceiptHandle ?? '',
+  body: message.Body ?? '',
+  attributes: {
+    ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+    SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+    SenderId: message.Attributes?.SenderId ?? 'local',
+    ApproximateFirstReceiveTimestamp:
+      message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+  },
+  messageAttributes: toLambdaAttributes(message.MessageAttributes),
+  md5OfBody: message.MD5OfBody ?? '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: queueArn,
+  awsRegion: region,
+});
+
+/** Which messages of a batch failed, by Lambda's rules for `ReportBatchItemFailures` responses. */
+export const failedMessageIds = (
+  batch: readonly SQSRecord[],
+  result: { ok: boolean; result?: unknown },
+  reportBatchItemFailures: boolean,
+): Set<string> => {
+  const all = new Set(batch.map((record) => record.messageId));
+  if (!result.ok) return all;
+  if (!reportBatchItemFailures) return new Set();
+  const failures = (result.result as { batchItemFailures?: unknown } | null)?.batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return all;
+  const ids = failures.map((failure) => (failure as { itemIdentifier?: unknown })?.itemIdentifier);
+  // An empty, missing or unknown identifier makes Lambda treat the whole batch as failed.
+  if (ids.some((id) => typeof id !== 'string' || !all.has(id))) return all;
+  return new Set(ids as string[]);
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Lambda's SQS event source mapping: polls the queue, gathers batches (batch size and batching window),
+ * invokes the function, deletes what succeeded and leaves failures for a retry (and, past the queue's
+ * maxReceiveCount, for its dead-letter queue). It can be enabled and disabled while running.
+ */
+export class SqsEventSource {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private maxReceiveCount: number | undefined;
+
+  constructor(
+    readonly settings: SqsEventSourceSettings,
+    private readonly sqs: SQSClient,
+    private readonly functions: FunctionHost,
+    private readonly log: RuntimeLog,
+  ) {}
+
+  get enabled() {
+    return this.settings.enabled;
+  }
+
+  setEnabled(enabled: boolean) {
+    this.settings.enabled = enabled;
+  }
+
+  async start() {
+    const { Attributes } = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.settings.queueUrl, AttributeNames: ['RedrivePolicy'] }),
+    );
+    if (Attributes?.RedrivePolicy) {
+      this.maxReceiveCount = Number(
+        (JSON.parse(Attributes.RedrivePolicy) as { maxReceiveCount: unknown }).maxReceiveCount,
+      );
+    }
+    this.running = true;
+    this.loop = this.poll();
+  }
+
+  async stop() {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async poll() {
+    while (this.running) {
+      if (!this.settings.enabled) {
+        await sleep(200);
+        continue;
+      }
+      try {
+        const batch = await this.gatherBatch();
+        if (batch.length > 0) await this.deliver(batch);
+      } catch (error) {
+        if (!this.running) return;
+        this.log.warn(
+          this.settings.label,
+          `polling ${this.settings.queueUrl} failed: ${(error as Error).message}`,
+        );
+        await sleep(1000);
+      }
+    }
+  }
+
+  private async receive(maxMessages: number, waitSeconds: number): Promise<Message[]> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.settings.queueUrl,
+        MaxNumberOfMessages: Math.min(10, maxMessages),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return Messages;
+  }
+
+  private async gatherBatch(): Promise<Message[]> {
+    const { batchSize, maximumBatchingWindowInSeconds } = this.settings;
+    const batch = await this.receive(batchSize, 1);
+    if (batch.length === 0) return batch;
+    const windowEnds = Date.now() + maximumBatchingWindowInSeconds * 1000;
+    while (this.running && batch.length < batchSize && Date.now() < windowEnds) {
+      const more = await this.receive(batchSize - batch.length, 0);
+      if (more.length === 0) await sleep(Math.min(100, Math.max(0, windowEnds - Date.now())));
+      batch.push(...more);
+    }
+    return batch;
+  }
+
+  private async deliver(messages: Message[]) {
+    const { functionName, queueArn, region, reportBatchItemFailures, queueUrl, label } = this.settings;
+    const records = messages.map((message) => toSqsRecord(message, queueArn, region));
+    const event: SQSEvent = { Records: records };
+    const result = await this.functions.invoke(functionName, event);
+    const failed = failedMessageIds(records, result, reportBatchItemFailures);
+    if (!result.ok) {
+      this.log.warn(
+        label,
+        `${functionName} failed on a batch of ${records.length}: ${result.error.errorType}: ${result.error.errorMessage}`,
+      );
+    }
+
+    for (const record of records) {
+      const order = orderIdOf(record.body);
+      const attempt = Number(record.attributes.ApproximateReceiveCount);
+      if (!failed.has(record.messageId)) {
+        this.log.info(label, `order ${order} processed by ${functionName}`);
+      } else if (this.maxReceiveCount !== undefined && attempt >= this.maxReceiveCount) {
+        this.log.warn(
+          label,
+          `order ${order} failed on attempt ${attempt} of ${this.maxReceiveCount}: it moves to the dead-letter queue`,
+        );
+      } else {
+        this.log.warn(
+          label,
+          `order ${order} failed on attempt ${attempt}; retrying in ${this.settings.retryDelaySeconds} s`,
+        );
+      }
+    }
+
+    const succeeded = records.filter((record) => !failed.has(record.messageId));
+    const retried = records.filter((record) => failed.has(record.messageId));
+    for (let start = 0; start < succeeded.length; start += 10) {
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: succeeded
+            .slice(start, start + 10)
+            .map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
+    }
+    for (let start = 0; start < retried.length; start += 10) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: retried.slice(start, start + 10).map((record, index) => ({
+            Id: String(index),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: this.settings.retryDelaySeconds,
+          })),
+        }),
+      );
+    }
+  }
+}

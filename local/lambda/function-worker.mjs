@@ -1,0 +1,65 @@
+// Runs one function's handler inside a worker thread, like one Lambda execution environment: the module
+// is imported once (the cold start) and each message from the host is one invocation.
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+process.setSourceMapsEnabled(true);
+
+const { modulePath, exportName, functionName, functionArn, memoryLimitInMB, logGroupName } = workerData;
+let loadedHandler;
+
+const loadHandler = async () => {
+  loadedHandler ??= import(pathToFileURL(modulePath).href).then((module) => {
+    const handler = module[exportName] ?? module.default?.[exportName];
+    if (typeof handler !== 'function') {
+      throw new Error(`${modulePath} does not export a function named ${exportName}`);
+    }
+    return handler;
+  });
+  return loadedHandler;
+};
+
+const contextFor = (requestId, deadline) => ({
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: functionArn,
+  memoryLimitInMB: String(memoryLimitInMB),
+  awsRequestId: requestId,
+  logGroupName,
+  logStreamName: `local/${functionName}`,
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+});
+
+const describeError = (error) => ({
+  errorType: error?.name ?? 'Error',
+  errorMessage: String(error?.message ?? error),
+  stackTrace:
+    typeof error?.stack === 'string'
+      ? error.stack
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim())
+      : [],
+});
+
+parentPort.on('message', async ({ id, event, deadline }) => {
+  const requestId = randomUUID();
+  try {
+    const handler = await loadHandler();
+    const result = await handler(event, contextFor(requestId, deadline));
+    // Lambda serialises the response as JSON; so does the local runtime.
+    parentPort.postMessage({
+      id,
+      requestId,
+      ok: true,
+      result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+    });
+  } catch (error) {
+    console.error(
+      JSON.stringify({ level: 'ERROR', message: 'Invoke Error', requestId, ...describeError(error) }),
+    );
+    parentPort.postMessage({ id, requestId, ok: false, error: describeError(error) });
+  }
+});

@@ -1,0 +1,49 @@
+/** `npm start`: the whole system on this machine (see README, "Running locally"). */
+import { resolve } from 'node:path';
+import { LOCAL_REGION } from './aws-config';
+import { consoleLog } from './log';
+import { PROJECT_ROOT } from './paths';
+import { describeLocalStack, type LocalStackSettings, startLocalStack } from './stack/local-stack';
+
+const numberFrom = (variable: string, fallback: number) => {
+  const value = process.env[variable];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`${variable} must be a non-negative integer, not "${value}"`);
+  return parsed;
+};
+
+const settings: LocalStackSettings = {
+  host: process.env.LOCAL_HOST ?? '127.0.0.1',
+  apiPort: numberFrom('LOCAL_API_PORT', 3000),
+  motoPort: numberFrom('LOCAL_MOTO_PORT', 5050),
+  stateDir: resolve(PROJECT_ROOT, process.env.LOCAL_STATE_DIR ?? '.local'),
+  region: process.env.LOCAL_REGION ?? LOCAL_REGION,
+  stackName: process.env.LOCAL_STACK_NAME ?? 'local',
+  retryDelaySeconds: numberFrom('LOCAL_RETRY_DELAY_SECONDS', 2),
+  build: process.env.LOCAL_SKIP_BUILD !== '1',
+  log: consoleLog,
+};
+
+const main = async () => {
+  const stack = await startLocalStack(settings);
+  console.log(`\n${describeLocalStack(stack, settings)}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack...`);
+    await stack.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+main().catch((error: Error) => {
+  console.error(`\nThe local stack could not start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findFreePort, waitForHttp } from '../net';
+import { VENV_BIN } from '../paths';
+
+export interface MotoServer {
+  endpoint: string;
+  stop(): Promise<void>;
+  /** Clears every resource (moto's `/moto-api/reset`). */
+  reset(): Promise<void>;
+}
+
+export interface MotoServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Where moto's request log goes; discarded when absent. */
+  logFile?: string;
+}
+
+/** Starts `moto_server` from the project's virtual environment (created by scripts/setup.sh). */
+export const startMotoServer = async ({ host = '127.0.0.1', port = 0, logFile }: MotoServerOptions = {}) => {
+  const executable = join(VENV_BIN, 'moto_server');
+  if (!existsSync(executable)) {
+    throw new Error(
+      `${executable} is missing: run \`bash scripts/setup.sh\` (npm start and npm test do it for you)`,
+    );
+  }
+  const chosenPort = port || (await findFreePort(host));
+  const child: ChildProcess = spawn(executable, ['-H', host, '-p', String(chosenPort)], {
+    stdio: ['ignore', logFile ? 'pipe' : 'ignore', logFile ? 'pipe' : 'ignore'],
+  });
+  if (logFile) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  let exited = false;
+  const exit = new Promise<void>((resolveExit) =>
+    child.once('exit', () => {
+      exited = true;
+      resolveExit();
+    }),
+  );
+
+  const endpoint = `http://${host}:${chosenPort}`;
+  try {
+    await waitForHttp(`${endpoint}/moto-api/`, 30_000, () => !exited);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`moto did not start on ${endpoint}: ${(error as Error).message}`);
+  }
+
+  const server: MotoServer = {
+    endpoint,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exit;
+      clearTimeout(killer);
+    },
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+  };
+  return server;
+};

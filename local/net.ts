@@ -1,0 +1,29 @@
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export const findFreePort = (host = '127.0.0.1'): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
+    });
+  });
+
+/** Polls `url` until it answers (any HTTP status) or `timeoutMs` passes. */
+export const waitForHttp = async (url: string, timeoutMs: number, isAlive: () => boolean = () => true) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`The process serving ${url} exited`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+};

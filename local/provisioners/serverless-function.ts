@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { SqsEventSource } from '../event-sources/sqs-event-source';
+import {
+  arn,
+  type LocalRuntime,
+  type Provisioner,
+  physicalName,
+  type ResourceToCreate,
+} from '../stack/resources';
+import { localRestApiId } from './serverless-api';
+
+interface FunctionEvent {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+const IMPLICIT_API = 'ServerlessRestApi';
+
+const ensureImplicitApi = ({ stack }: ResourceToCreate, runtime: LocalRuntime) => {
+  const apiId = localRestApiId(physicalName(stack, IMPLICIT_API));
+  if (!runtime.api.hasApi(apiId))
+    runtime.api.addApi({ apiId, logicalId: IMPLICIT_API, stageName: 'Prod', models: {} });
+  return apiId;
+};
+
+const queueUrlOf = async (queueArn: string, runtime: LocalRuntime) => {
+  const [, , , , accountId, queueName] = queueArn.split(':');
+  const { QueueUrl } = await runtime.clients.sqs.send(
+    new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId }),
+  );
+  return QueueUrl as string;
+};
+
+/** AWS::Serverless::Function: hosted in-process from its `sam build` artifact, with its Api and SQS events. */
+export const createServerlessFunction: Provisioner = async (resource, runtime) => {
+  const { logicalId, properties, stack } = resource;
+  const name = (properties.FunctionName as string | undefined) ?? physicalName(stack, logicalId, 64);
+  const functionArn = arn(stack.pseudo, 'lambda', `function:${name}`);
+  const variables =
+    (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  runtime.functions.register({
+    name,
+    logicalId,
+    artifactDir: join(stack.buildDir, logicalId),
+    handler: String(properties.Handler),
+    timeoutSeconds: Number(properties.Timeout ?? 3),
+    memoryMb: Number(properties.MemorySize ?? 128),
+    arn: functionArn,
+    environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+  });
+
+  const events = (properties.Events as Record<string, FunctionEvent> | undefined) ?? {};
+  for (const [eventName, event] of Object.entries(events)) {
+    const eventProperties = event.Properties ?? {};
+    if (event.Type === 'Api') {
+      const model = eventProperties.RequestModel as
+        | { Model: string; Required?: unknown; ValidateBody?: unknown }
+        | undefined;
+      runtime.api.addRoute({
+        apiId: (eventProperties.RestApiId as string | undefined) ?? ensureImplicitApi(resource, runtime),
+        method: String(eventProperties.Method),
+        path: String(eventProperties.Path),
+        functionName: name,
+        requestModel: model && {
+          model: model.Model,
+          required: String(model.Required) === 'true',
+          validateBody: String(model.ValidateBody ?? 'true') === 'true',
+        },
+      });
+    } else if (event.Type === 'SQS') {
+      const queueArn = String(eventProperties.Queue);
+      runtime.eventSources.push(
+        new SqsEventSource(
+          {
+            label: [...stack.path, logicalId].join('/'),
+            functionName: name,
+            queueArn,
+            queueUrl: await queueUrlOf(queueArn, runtime),
+            region: stack.pseudo.region,
+            batchSize: Number(eventProperties.BatchSize ?? 10),
+            maximumBatchingWindowInSeconds: Number(eventProperties.MaximumBatchingWindowInSeconds ?? 0),
+            reportBatchItemFailures: (
+              (eventProperties.FunctionResponseTypes as string[] | undefined) ?? []
+            ).includes('ReportBatchItemFailures'),
+            enabled: String(eventProperties.Enabled ?? 'true') === 'true',
+            retryDelaySeconds: runtime.retryDelaySeconds,
+          },
+          runtime.clients.sqs,
+          runtime.functions,
+          runtime.log,
+        ),
+      );
+    } else {
+      runtime.notEmulated.push(`${event.Type} event ${eventName} of ${logicalId}`);
+    }
+  }
+  return { ref: name, attributes: { Arn: functionArn } };
+};

@@ -1,0 +1,57 @@
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
+import { type Provisioner, physicalName } from '../stack/resources';
+
+/** CloudFormation properties that are SQS queue attributes of the same name. */
+const QUEUE_ATTRIBUTES = [
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'DelaySeconds',
+  'FifoQueue',
+  'FifoThroughputLimit',
+  'KmsDataKeyReusePeriodSeconds',
+  'KmsMasterKeyId',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'RedriveAllowPolicy',
+  'RedrivePolicy',
+  'SqsManagedSseEnabled',
+  'VisibilityTimeout',
+];
+
+const attributeValue = (value: unknown) =>
+  typeof value === 'object' ? JSON.stringify(value) : String(value);
+
+export const createSqsQueue: Provisioner = async ({ logicalId, properties, stack }, { clients }) => {
+  const fifo = String(properties.FifoQueue) === 'true';
+  const name =
+    (properties.QueueName as string | undefined) ??
+    `${physicalName(stack, logicalId, fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
+  const Attributes = Object.fromEntries(
+    QUEUE_ATTRIBUTES.filter((attribute) => properties[attribute] !== undefined).map((attribute) => [
+      attribute,
+      attributeValue(properties[attribute]),
+    ]),
+  );
+  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));
+  const { Attributes: created } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return { ref: QueueUrl as string, attributes: { Arn: created?.QueueArn, QueueName: name, QueueUrl } };
+};
+
+export const createSqsQueuePolicy: Provisioner = async ({ logicalId, properties }, { clients }) => {
+  for (const queueUrl of properties.Queues as string[]) {
+    await clients.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        Attributes: { Policy: JSON.stringify(properties.PolicyDocument) },
+      }),
+    );
+  }
+  return { ref: logicalId, attributes: {} };
+};

@@ -1,0 +1,265 @@
+import { dirname, join, resolve } from 'node:path';
+import { createDynamoDbTable } from '../provisioners/dynamodb';
+import { createKmsAlias, createKmsKey } from '../provisioners/kms';
+import { createGatewayResponse, createServerlessApi } from '../provisioners/serverless-api';
+import { createServerlessFunction } from '../provisioners/serverless-function';
+import { createSnsSubscription, createSnsTopic } from '../provisioners/sns';
+import { createSqsQueue, createSqsQueuePolicy } from '../provisioners/sqs';
+import { loadTemplate, type Template, type TemplateResource } from '../template/parse-template';
+import {
+  type EvaluationScope,
+  evaluate,
+  evaluateCondition,
+  type PseudoParameters,
+  type ResourceState,
+  referencedLogicalIds,
+  TemplateError,
+} from './intrinsics';
+import { arn, type LocalRuntime, type Provisioner, physicalName, type StackFrame } from './resources';
+
+export interface DeployedStack {
+  stackName: string;
+  outputs: Record<string, string>;
+  resources: ReadonlyMap<string, ResourceState>;
+}
+
+export interface DeployOptions {
+  templatePath: string;
+  stackName: string;
+  pseudo: Omit<PseudoParameters, 'stackName' | 'stackId'>;
+  parameterOverrides?: Record<string, string>;
+  /** Where `sam build` put this template's artifacts (.aws-sam/build for the root). */
+  buildDir: string;
+  path?: string[];
+}
+
+/** Resource kinds the local runtime creates. Everything else is recorded as not emulated. */
+const provisioners: Record<string, Provisioner> = {
+  'AWS::ApiGateway::GatewayResponse': createGatewayResponse,
+  'AWS::DynamoDB::Table': createDynamoDbTable,
+  'AWS::KMS::Alias': createKmsAlias,
+  'AWS::KMS::Key': createKmsKey,
+  'AWS::Serverless::Api': createServerlessApi,
+  'AWS::Serverless::Application': async (resource, runtime) => createNestedApplication(resource, runtime),
+  'AWS::Serverless::Function': createServerlessFunction,
+  'AWS::SNS::Subscription': createSnsSubscription,
+  'AWS::SNS::Topic': createSnsTopic,
+  'AWS::SQS::Queue': createSqsQueue,
+  'AWS::SQS::QueuePolicy': createSqsQueuePolicy,
+};
+
+/** SAM Globals: maps merge (the resource wins), lists concatenate, scalars are defaults. */
+export const mergeGlobals = (globals: unknown, properties: unknown): unknown => {
+  if (properties === undefined) return globals;
+  if (Array.isArray(globals) && Array.isArray(properties)) return [...globals, ...properties];
+  const isMap = (value: unknown): value is Record<string, unknown> =>
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::'));
+  if (isMap(globals) && isMap(properties)) {
+    const merged: Record<string, unknown> = { ...globals };
+    for (const [key, value] of Object.entries(properties)) merged[key] = mergeGlobals(globals[key], value);
+    return merged;
+  }
+  return properties;
+};
+
+const GLOBALS_SECTION: Record<string, string> = {
+  'AWS::Serverless::Function': 'Function',
+  'AWS::Serverless::Api': 'Api',
+  'AWS::Serverless::HttpApi': 'HttpApi',
+  'AWS::Serverless::SimpleTable': 'SimpleTable',
+  'AWS::Serverless::StateMachine': 'StateMachine',
+};
+
+/**
+ * Properties that SAM turns into resources the local stack does not run (CodeDeploy deployment groups):
+ * left out locally, also when ordering creation, since they may refer back to the resource itself.
+ */
+const NOT_EMULATED_PROPERTIES: Record<string, string[]> = {
+  'AWS::Serverless::Function': ['DeploymentPreference'],
+};
+
+const withoutNotEmulatedProperties = (type: string, properties: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(properties).filter(([name]) => !NOT_EMULATED_PROPERTIES[type]?.includes(name)),
+  );
+
+const resolveParameters = (template: Template, overrides: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(template.Parameters ?? {}).map(([name, parameter]) => {
+      const value =
+        overrides[name] ?? (parameter.Default === undefined ? undefined : String(parameter.Default));
+      if (value === undefined)
+        throw new TemplateError(`Parameter ${name} has no default and no value was given`);
+      if (parameter.AllowedValues && !parameter.AllowedValues.map(String).includes(value)) {
+        throw new TemplateError(
+          `Parameter ${name} must be one of ${parameter.AllowedValues.join(', ')}, not ${value}`,
+        );
+      }
+      const isList = parameter.Type === 'CommaDelimitedList' || parameter.Type.startsWith('List<');
+      return [name, isList ? value.split(',').map((item) => item.trim()) : value];
+    }),
+  );
+
+const resolveConditions = (template: Template, scope: EvaluationScope) => {
+  const pending = new Map(Object.entries(template.Conditions ?? {}));
+  while (pending.size > 0) {
+    let progressed = false;
+    for (const [name, expression] of pending) {
+      try {
+        scope.conditions[name] = evaluateCondition(expression, scope);
+        pending.delete(name);
+        progressed = true;
+      } catch (error) {
+        if (!(error instanceof TemplateError) || !error.message.startsWith('Unknown condition')) throw error;
+      }
+    }
+    if (!progressed)
+      throw new TemplateError(`Conditions ${[...pending.keys()].join(', ')} cannot be resolved`);
+  }
+};
+
+/** Resources in an order where each comes after those it refers to (Ref, GetAtt, Sub, DependsOn). */
+export const creationOrder = (resources: Record<string, TemplateResource>): string[] => {
+  const dependencies = new Map(
+    Object.entries(resources).map(([logicalId, resource]) => {
+      const found = referencedLogicalIds(
+        withoutNotEmulatedProperties(resource.Type, resource.Properties ?? {}),
+      );
+      for (const dependency of [resource.DependsOn ?? []].flat()) found.add(dependency);
+      return [logicalId, [...found].filter((id) => id in resources && id !== logicalId)] as const;
+    }),
+  );
+  const ordered: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (logicalId: string, trail: string[]) => {
+    if (state.get(logicalId) === 'done') return;
+    if (state.get(logicalId) === 'visiting')
+      throw new TemplateError(`Circular dependency: ${[...trail, logicalId].join(' -> ')}`);
+    state.set(logicalId, 'visiting');
+    for (const dependency of dependencies.get(logicalId) ?? []) visit(dependency, [...trail, logicalId]);
+    state.set(logicalId, 'done');
+    ordered.push(logicalId);
+  };
+  for (const logicalId of Object.keys(resources).sort()) visit(logicalId, []);
+  return ordered;
+};
+
+/** Records a resource that exists only on paper locally; Ref and GetAtt still give well-formed values. */
+const notEmulated = (
+  logicalId: string,
+  resource: TemplateResource,
+  frame: StackFrame,
+  runtime: LocalRuntime,
+): ResourceState => {
+  runtime.notEmulated.push(`${resource.Type} ${[...frame.path, logicalId].join('/')}`);
+  const name = physicalName(frame, logicalId);
+  const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'local';
+  const resourceArn = arn(frame.pseudo, service, name);
+  return {
+    ref: name,
+    attributes: new Proxy({} as Record<string, unknown>, {
+      get: (_, attribute) => (attribute === 'Arn' ? resourceArn : `${name}.${String(attribute)}`),
+    }),
+  };
+};
+
+/** The output value, with API Gateway invoke URLs replaced by the local API server's URL. */
+const evaluateOutput = (value: unknown, scope: EvaluationScope): string => {
+  const localApi = [...referencedLogicalIds(value)]
+    .map((logicalId) => scope.resources.get(logicalId)?.attributes.localUrl)
+    .find((url): url is string => typeof url === 'string');
+  if (localApi && JSON.stringify(value).includes('execute-api')) return localApi;
+  const evaluated = evaluate(value, scope);
+  return Array.isArray(evaluated) ? evaluated.join(',') : String(evaluated);
+};
+
+/** Creates every resource of a template (and of its nested applications) in the local stack. */
+export const deployStack = async (options: DeployOptions, runtime: LocalRuntime): Promise<DeployedStack> => {
+  const template = loadTemplate(options.templatePath);
+  const pseudo: PseudoParameters = {
+    ...options.pseudo,
+    stackName: options.stackName,
+    stackId: `arn:${options.pseudo.partition}:cloudformation:${options.pseudo.region}:${options.pseudo.accountId}:stack/${options.stackName}/local`,
+  };
+  const frame: StackFrame = {
+    stackName: options.stackName,
+    path: options.path ?? [],
+    templateDir: dirname(options.templatePath),
+    buildDir: options.buildDir,
+    pseudo,
+  };
+  const resources = new Map<string, ResourceState>();
+  const scope: EvaluationScope = {
+    pseudo,
+    parameters: resolveParameters(template, options.parameterOverrides ?? {}),
+    conditions: {},
+    mappings: template.Mappings ?? {},
+    resources,
+  };
+  resolveConditions(template, scope);
+
+  for (const logicalId of creationOrder(template.Resources)) {
+    const definition = template.Resources[logicalId] as TemplateResource;
+    if (definition.Condition && !scope.conditions[definition.Condition]) continue;
+    const provisioner = provisioners[definition.Type];
+    if (!provisioner) {
+      resources.set(logicalId, notEmulated(logicalId, definition, frame, runtime));
+      continue;
+    }
+    const globals = template.Globals?.[GLOBALS_SECTION[definition.Type] ?? ''];
+    const merged = mergeGlobals(globals, definition.Properties ?? {}) as Record<string, unknown>;
+    const properties = evaluate(withoutNotEmulatedProperties(definition.Type, merged), scope) as Record<
+      string,
+      unknown
+    >;
+    try {
+      resources.set(
+        logicalId,
+        await provisioner({ logicalId, definition, properties, stack: frame }, runtime),
+      );
+    } catch (error) {
+      throw new Error(
+        `Creating ${definition.Type} ${[...frame.path, logicalId].join('/')} failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  const outputs: Record<string, string> = {};
+  for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+    if (output.Condition && !scope.conditions[output.Condition]) continue;
+    outputs[name] = evaluateOutput(output.Value, scope);
+  }
+  return { stackName: options.stackName, outputs, resources };
+};
+
+/** AWS::Serverless::Application with a local Location: a nested stack, deployed the same way. */
+const createNestedApplication: Provisioner = async ({ logicalId, properties, stack }, runtime) => {
+  const location = properties.Location;
+  if (typeof location !== 'string') {
+    throw new TemplateError(`${logicalId}: only nested applications with a local Location run locally`);
+  }
+  const nested = await deployStack(
+    {
+      templatePath: resolve(stack.templateDir, location),
+      stackName: physicalName(stack, logicalId, 100),
+      pseudo: stack.pseudo,
+      parameterOverrides: Object.fromEntries(
+        Object.entries((properties.Parameters as Record<string, unknown> | undefined) ?? {}).map(
+          ([key, value]) => [key, Array.isArray(value) ? value.join(',') : String(value)],
+        ),
+      ),
+      buildDir: join(stack.buildDir, logicalId),
+      path: [...stack.path, logicalId],
+    },
+    runtime,
+  );
+  return {
+    ref: nested.stackName,
+    attributes: Object.fromEntries(
+      Object.entries(nested.outputs).map(([name, value]) => [`Outputs.${name}`, value]),
+    ),
+  };
+};

@@ -1,0 +1,155 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { RestApiServer } from '../api/rest-api-server';
+import { LOCAL_ACCOUNT_ID, localAwsEnvironment, localClientConfig } from '../aws-config';
+import { buildFunctions } from '../build';
+import { FunctionHost } from '../lambda/function-host';
+import type { RuntimeLog } from '../log';
+import { type MotoServer, startMotoServer } from '../moto/moto-server';
+import { PROJECT_ROOT, ROOT_TEMPLATE, SAM_BUILD_DIR } from '../paths';
+import { type DeployedStack, deployStack } from './deploy-stack';
+import type { LocalRuntime } from './resources';
+
+export interface LocalStackSettings {
+  host: string;
+  /** 0 picks a free port. */
+  apiPort: number;
+  /** 0 picks a free port. */
+  motoPort: number;
+  /** Where outputs.json and the logs go. */
+  stateDir: string;
+  region: string;
+  stackName: string;
+  /** Seconds before a failed SQS message is retried locally (Lambda waits for the visibility timeout). */
+  retryDelaySeconds: number;
+  /** Run `sam build` first (off when the caller has just built). */
+  build: boolean;
+  log: RuntimeLog;
+}
+
+export interface LocalStack {
+  /** The root stack's CloudFormation outputs plus AwsEndpointUrl and Region: what outputs.json holds. */
+  outputs: Record<string, string>;
+  outputsFile: string;
+  stack: DeployedStack;
+  runtime: LocalRuntime;
+  moto: MotoServer;
+  stop(): Promise<void>;
+}
+
+export const startLocalStack = async (settings: LocalStackSettings): Promise<LocalStack> => {
+  const { log } = settings;
+  const logDir = join(settings.stateDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+
+  if (settings.build) {
+    log.info('build', 'sam build (esbuild bundles, as deployed)...');
+    await buildFunctions(join(logDir, 'sam-build.log'));
+  }
+
+  const moto = await startMotoServer({
+    host: settings.host,
+    port: settings.motoPort,
+    logFile: join(logDir, 'moto.log'),
+  });
+  const clientConfig = localClientConfig(moto.endpoint, settings.region);
+  const functions = new FunctionHost(
+    {
+      ...localAwsEnvironment(moto.endpoint, settings.region),
+      // No X-Ray daemon runs locally; Powertools Tracer would otherwise log a missing-segment error per call.
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    },
+    logDir,
+  );
+  const api = new RestApiServer(functions, log);
+  const stopEverything = async (runtime?: LocalRuntime) => {
+    await Promise.all((runtime?.eventSources ?? []).map((source) => source.stop()));
+    await api.close();
+    await functions.stop();
+    await moto.stop();
+  };
+
+  let runtime: LocalRuntime | undefined;
+  try {
+    const apiBaseUrl = await api.listen(settings.host, settings.apiPort);
+    runtime = {
+      clients: {
+        dynamodb: new DynamoDBClient(clientConfig),
+        kms: new KMSClient(clientConfig),
+        sns: new SNSClient(clientConfig),
+        sqs: new SQSClient(clientConfig),
+      },
+      functions,
+      api,
+      apiBaseUrl,
+      eventSources: [],
+      log,
+      retryDelaySeconds: settings.retryDelaySeconds,
+      notEmulated: [],
+    };
+    const stack = await deployStack(
+      {
+        templatePath: ROOT_TEMPLATE,
+        stackName: settings.stackName,
+        pseudo: {
+          region: settings.region,
+          accountId: LOCAL_ACCOUNT_ID,
+          partition: 'aws',
+          urlSuffix: 'amazonaws.com',
+        },
+        buildDir: SAM_BUILD_DIR,
+      },
+      runtime,
+    );
+    for (const source of runtime.eventSources) await source.start();
+
+    const outputs = { ...stack.outputs, AwsEndpointUrl: moto.endpoint, Region: settings.region };
+    const outputsFile = join(settings.stateDir, 'outputs.json');
+    writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+    const started = runtime;
+    return { outputs, outputsFile, stack, runtime, moto, stop: () => stopEverything(started) };
+  } catch (error) {
+    await stopEverything(runtime);
+    throw error;
+  }
+};
+
+/** What runs where, for the start-up banner. */
+export const describeLocalStack = (
+  { outputs, outputsFile, runtime, moto }: LocalStack,
+  settings: LocalStackSettings,
+) => {
+  const shown = (path: string) => relative(PROJECT_ROOT, path) || path;
+  const lines = [
+    `Local stack "${settings.stackName}" (region ${settings.region}) is up.`,
+    '',
+    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS`,
+    ...runtime.api.routeList.map(
+      (route) =>
+        `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}`,
+    ),
+    ...runtime.functions.functions.map(
+      (fn) =>
+        `  Function          ${fn.name}  ${shown(fn.artifactDir)}  log: ${shown(runtime.functions.logFile(fn.name))}`,
+    ),
+    ...runtime.eventSources.map(({ settings: source }) => {
+      const queue = source.queueArn.split(':').pop();
+      const window = source.maximumBatchingWindowInSeconds;
+      const failures = source.reportBatchItemFailures ? ', ReportBatchItemFailures' : '';
+      return `  SQS event source  ${queue} -> ${source.functionName} (batch ${source.batchSize}, window ${window} s${failures}, ${source.enabled ? 'enabled' : 'disabled'})`;
+    }),
+    `  Retries           failed SQS messages are retried after ${settings.retryDelaySeconds} s locally (in AWS: the queue's visibility timeout)`,
+    `  Not emulated      ${runtime.notEmulated.length} resources: IAM, log groups, alarms and other control-plane-only kinds (see README)`,
+    `  Outputs           ${shown(outputsFile)}`,
+    '',
+    'Send an order:',
+    `  curl -sS -X POST ${outputs.ApiUrl}checkout -H 'content-type: application/json' --data @events/order.json`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  return lines.join('\n');
+};

@@ -1,0 +1,62 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { RestApiServer } from '../api/rest-api-server';
+import type { SqsEventSource } from '../event-sources/sqs-event-source';
+import type { FunctionHost } from '../lambda/function-host';
+import type { RuntimeLog } from '../log';
+import type { TemplateResource } from '../template/parse-template';
+import type { PseudoParameters, ResourceState } from './intrinsics';
+
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  sns: SNSClient;
+  sqs: SQSClient;
+}
+
+/** What the local runtime shares between stacks (the root and its nested applications). */
+export interface LocalRuntime {
+  clients: AwsClients;
+  functions: FunctionHost;
+  api: RestApiServer;
+  /** Where `api` listens, e.g. http://127.0.0.1:3000/. */
+  apiBaseUrl: string;
+  eventSources: SqsEventSource[];
+  log: RuntimeLog;
+  retryDelaySeconds: number;
+  /** Resource kinds that exist only on paper locally, with their logical ids, for the start-up summary. */
+  notEmulated: string[];
+}
+
+/** One stack being created: the root template or a nested application's. */
+export interface StackFrame {
+  stackName: string;
+  /** Logical ids from the root down to this stack, e.g. ["StorageBackupPipeline"]. */
+  path: string[];
+  templateDir: string;
+  /** Where `sam build` put this stack's function artifacts. */
+  buildDir: string;
+  pseudo: PseudoParameters;
+}
+
+export interface ResourceToCreate {
+  logicalId: string;
+  definition: TemplateResource;
+  /** Properties with every intrinsic function evaluated. */
+  properties: Record<string, unknown>;
+  stack: StackFrame;
+}
+
+/** Creates one kind of resource in the local stack and returns what Ref and GetAtt give for it. */
+export type Provisioner = (resource: ResourceToCreate, runtime: LocalRuntime) => Promise<ResourceState>;
+
+const MAX_NAME = 80;
+
+/** A deterministic physical name like CloudFormation's `stack-LogicalId-SUFFIX`, within `maxLength`. */
+export const physicalName = ({ stackName }: StackFrame, logicalId: string, maxLength = MAX_NAME) =>
+  `${stackName}-${logicalId}`.slice(0, maxLength);
+
+export const arn = (pseudo: PseudoParameters, service: string, resource: string, withAccount = true) =>
+  `arn:${pseudo.partition}:${service}:${pseudo.region}:${withAccount ? pseudo.accountId : ''}:${resource}`;
