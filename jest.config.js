@@ -6,6 +6,8 @@ const swc = [
 // @middy/core ships ESM only; Jest runs CommonJS, so it is transformed like our sources.
 const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 
+const slowTests = ['<rootDir>/test/setup/slow-tests.ts'];
+
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -20,10 +22,10 @@ const project = (name, extra = {}) => ({
 module.exports = {
   projects: [
     project('unit'),
-    project('template', { testTimeout: 300_000 }),
-    project('integration', { testTimeout: 60_000 }),
+    project('template', { setupFilesAfterEnv: slowTests }),
+    project('integration', { setupFilesAfterEnv: slowTests }),
     project('e2e', {
-      testTimeout: 120_000,
+      setupFilesAfterEnv: slowTests,
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     }),

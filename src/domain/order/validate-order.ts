@@ -11,16 +11,21 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv, ['date-time', 'email']);
 const matchesOrderSchema = ajv.compile<OrderInput>(orderSchema);
 
+/** A run of digits long enough to be a card number: never echoed, even as an unknown field's name. */
+const CARD_LIKE_DIGITS = /[0-9](?:[ -]?[0-9]){11,}/g;
+
 /** `/items/0/sku` -> `items[0].sku`: how a client would name the field. */
 export const fieldName = (pointer: string, child?: string): string => {
   const segments = pointer.split('/').slice(1);
   if (child !== undefined) segments.push(child);
   return (
-    segments.reduce(
-      (name, segment) =>
-        /^[0-9]+$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment,
-      '',
-    ) || 'order'
+    segments
+      .map((segment) => segment.replace(CARD_LIKE_DIGITS, '[redacted]'))
+      .reduce(
+        (name, segment) =>
+          /^[0-9]{1,3}$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment,
+        '',
+      ) || 'order'
   );
 };
 
@@ -42,30 +47,59 @@ export const describeSchemaErrors = (errors: readonly ErrorObject[]): string[] =
   return [...new Set(sentences)];
 };
 
-const businessRuleViolations = (order: OrderInput): string[] => {
-  const errors: string[] = [];
-  const { payment, items } = order;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
-  if (payment.method === 'card' && !payment.card)
-    errors.push('payment.card is required when payment.method is card');
-  if (payment.method !== 'card' && payment.card)
-    errors.push('payment.card is only allowed when payment.method is card');
-  if (payment.card && !isValidCardNumber(payment.card.number)) {
-    errors.push('payment.card.number is not a valid card number');
+/**
+ * The rules a schema cannot say (amount = sum of items, card rules), checked on every part of the
+ * candidate that is sound enough to check, so that one answer names every problem, not just the
+ * schema's. For a candidate that matches the schema, every part is sound.
+ */
+const businessRuleViolations = (candidate: unknown, schemaErrors: readonly ErrorObject[]): string[] => {
+  const errors: string[] = [];
+  const isSound = (pointer: string) =>
+    !schemaErrors.some(
+      ({ instancePath }) => instancePath === pointer || instancePath.startsWith(`${pointer}/`),
+    );
+  const order = isRecord(candidate) ? candidate : {};
+  const payment = isRecord(order.payment) ? order.payment : {};
+  const items = Array.isArray(order.items) ? (order.items as unknown[]) : [];
+
+  if (typeof payment.method === 'string' && isSound('/payment/method')) {
+    if (payment.method === 'card' && payment.card === undefined)
+      errors.push('payment.card is required when payment.method is card');
+    if (payment.method !== 'card' && payment.card !== undefined)
+      errors.push('payment.card is only allowed when payment.method is card');
+  }
+  const card = payment.card;
+  if (isRecord(card) && typeof card.number === 'string' && isSound('/payment/card/number')) {
+    if (!isValidCardNumber(card.number)) errors.push('payment.card.number is not a valid card number');
   }
 
-  const amountCents = toCents(payment.amount);
-  if (amountCents === undefined) errors.push('payment.amount must have at most 2 decimals');
+  const amountCents = typeof payment.amount === 'number' ? toCents(payment.amount) : undefined;
+  if (typeof payment.amount === 'number' && amountCents === undefined)
+    errors.push('payment.amount must have at most 2 decimals');
 
-  let itemsCents = 0;
+  // The sum is only worth comparing when the amount and every quantity and unit price are sound.
+  let itemsCents: number | undefined = items.length > 0 ? 0 : undefined;
   items.forEach((item, index) => {
-    const unitCents = toCents(item.unitPrice);
-    if (unitCents === undefined) errors.push(`items[${index}].unitPrice must have at most 2 decimals`);
-    else itemsCents += unitCents * item.quantity;
+    const unitPrice = isRecord(item) ? item.unitPrice : undefined;
+    const quantity = isRecord(item) ? item.quantity : undefined;
+    const unitCents = typeof unitPrice === 'number' ? toCents(unitPrice) : undefined;
+    if (typeof unitPrice === 'number' && unitCents === undefined)
+      errors.push(`items[${index}].unitPrice must have at most 2 decimals`);
+    const sound = isSound(`/items/${index}/quantity`) && isSound(`/items/${index}/unitPrice`);
+    if (itemsCents === undefined || unitCents === undefined || typeof quantity !== 'number' || !sound)
+      itemsCents = undefined;
+    else itemsCents += unitCents * quantity;
   });
 
-  const pricesAreExact = errors.every((error) => !error.endsWith('at most 2 decimals'));
-  if (amountCents !== undefined && pricesAreExact && amountCents !== itemsCents) {
+  if (
+    amountCents !== undefined &&
+    itemsCents !== undefined &&
+    isSound('/payment/amount') &&
+    amountCents !== itemsCents
+  ) {
     errors.push(
       `payment.amount ${formatCents(amountCents)} does not equal the sum of the items ${formatCents(itemsCents)}`,
     );
@@ -73,11 +107,15 @@ const businessRuleViolations = (order: OrderInput): string[] => {
   return errors;
 };
 
-/** The schema, then the rules a schema cannot say (amount = sum of items, card rules). */
+/** The schema and the business rules; all the problems of a candidate at once. */
 export const validateOrderInput = (candidate: unknown): Validation<OrderInput> => {
   if (!matchesOrderSchema(candidate)) {
-    return { valid: false, errors: describeSchemaErrors(matchesOrderSchema.errors ?? []) };
+    const schemaErrors = matchesOrderSchema.errors ?? [];
+    return {
+      valid: false,
+      errors: [...describeSchemaErrors(schemaErrors), ...businessRuleViolations(candidate, schemaErrors)],
+    };
   }
-  const errors = businessRuleViolations(candidate);
+  const errors = businessRuleViolations(candidate, []);
   return errors.length > 0 ? { valid: false, errors } : { valid: true, value: candidate };
 };

@@ -16,22 +16,22 @@ const repository = new DynamoDbOrderRepository(tracer.captureAWSv3Client(new Dyn
 const processor = new BatchProcessor(EventType.SQS);
 
 const processRecord = async (record: SQSRecord) => {
-  let order: ReturnType<typeof parseOrderMessage>;
   try {
-    order = parseOrderMessage(record.body);
+    const order = parseOrderMessage(record.body);
+    const orderLogger = logger.createChild();
+    orderLogger.setCorrelationId(order.id);
+    return await storeOrder(order, { repository, logger: orderLogger, metrics });
   } catch (error) {
-    if (error instanceof InvalidOrderMessageError) {
-      logger.error('Discarding an invalid order message to the DLQ after its retries', {
-        messageId: record.messageId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
-        problems: error.problems,
-      });
-    }
+    // The message stays on the queue: it is retried, and after maxReceiveCount it moves to the DLQ.
+    logger.error('Order message failed; it will be retried, then moved to the dead-letter queue', {
+      messageId: record.messageId,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      ...(error instanceof InvalidOrderMessageError
+        ? { problems: error.problems }
+        : { error: error as Error }),
+    });
     throw error;
   }
-  const orderLogger = logger.createChild();
-  orderLogger.setCorrelationId(order.id);
-  return storeOrder(order, { repository, logger: orderLogger, metrics });
 };
 
 export const handler = middy((event: SQSEvent, context: Context) =>

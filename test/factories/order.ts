@@ -1,0 +1,78 @@
+import type { Order, OrderInput } from '../../src/domain/order';
+
+/** Card numbers that pass the Luhn check (the networks' published test numbers). */
+export const TEST_CARD_NUMBERS = {
+  visa: '4111111111111111',
+  mastercard: '5555555555554444',
+  amex: '378282246310005',
+} as const;
+
+type DeepPartial<T> = T extends (infer U)[]
+  ? U[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const merge = <T>(base: T, overrides: unknown): T => {
+  if (!isPlainObject(base) || !isPlainObject(overrides))
+    return (overrides === undefined ? base : overrides) as T;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) merged[key] = merge(merged[key], value);
+  return merged as T;
+};
+
+let sequence = 0;
+const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(sequence++).toString(36)}`;
+
+/** A valid order input (no id) with a card payment; `overrides` are merged in deeply (arrays are replaced). */
+export const anOrderInput = (overrides: DeepPartial<OrderInput> = {}): OrderInput =>
+  merge<OrderInput>(
+    {
+      date: '2026-11-21T10:15:30Z',
+      customer: { id: nextId('customer'), name: 'Ada Lovelace', email: 'ada@example.com' },
+      payment: {
+        amount: 59.97,
+        currency: 'EUR',
+        method: 'card',
+        card: {
+          network: 'visa',
+          number: TEST_CARD_NUMBERS.visa,
+          expiry: '12/29',
+          holder: 'ADA LOVELACE',
+          cvv: '123',
+        },
+      },
+      shipping: {
+        name: 'Ada Lovelace',
+        line1: '12 Analytical Row',
+        city: 'London',
+        postalCode: 'N1 7AA',
+        country: 'GB',
+        phone: '+44 20 7946 0958',
+      },
+      items: [
+        { sku: 'BOOK-001', name: 'Notes on the Analytical Engine', quantity: 2, unitPrice: 19.99 },
+        { sku: 'PEN-042', name: 'Fountain pen', quantity: 1, unitPrice: 19.99 },
+      ],
+    },
+    overrides,
+  );
+
+/** A valid order with an id. */
+export const anOrder = (overrides: DeepPartial<Order> = {}): Order =>
+  ({ ...anOrderInput(overrides as DeepPartial<OrderInput>), id: overrides.id ?? nextId('order') }) as Order;
+
+/** A valid order whose single item makes the total `amount` (major units, at most 2 decimals). */
+export const anOrderOfAmount = (amount: number, overrides: DeepPartial<Order> = {}): Order =>
+  anOrder(
+    merge<DeepPartial<Order>>(
+      {
+        payment: { amount },
+        items: [{ sku: 'GIFT-CARD', name: 'Gift card', quantity: 1, unitPrice: amount }],
+      },
+      overrides,
+    ),
+  );

@@ -1,0 +1,79 @@
+/** Helpers for the tests of the local runtime (local/): temp dirs with handler modules, bounded waits, logs. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { RuntimeLog } from '../../local/log';
+import type { AwsClients } from '../../local/stack/resources';
+
+/** A fresh directory under the OS temp dir; removed by `remove()`. */
+export const makeTempDir = (prefix: string) => {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+};
+
+/** Writes `text` to `dir/relativePath`, creating folders as needed, and returns the full path. */
+export const writeFile = (dir: string, relativePath: string, text: string) => {
+  const path = join(dir, relativePath);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+};
+
+/**
+ * Polls `probe` until it returns something other than undefined/false, or fails once `timeoutMs` has
+ * passed, naming what it was waiting for.
+ */
+export const waitFor = async <T>(
+  description: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 100 } = {},
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
+    await sleep(intervalMs);
+  }
+};
+
+export interface RecordedLog extends RuntimeLog {
+  readonly lines: { level: 'info' | 'warn'; component: string; message: string }[];
+  text(): string;
+}
+
+/** A RuntimeLog that keeps its lines for assertions instead of printing them. */
+export const recordingLog = (): RecordedLog => {
+  const lines: RecordedLog['lines'] = [];
+  return {
+    lines,
+    info: (component, message) => lines.push({ level: 'info', component, message }),
+    warn: (component, message) => lines.push({ level: 'warn', component, message }),
+    text: () => lines.map((line) => `${line.level} [${line.component}] ${line.message}`).join('\n'),
+  };
+};
+
+/** SDK clients for the given settings (moto's, or an endpoint nothing listens on). */
+export const awsClients = (config: object): AwsClients => ({
+  dynamodb: new DynamoDBClient(config),
+  kms: new KMSClient(config),
+  sns: new SNSClient(config),
+  sqs: new SQSClient(config),
+});
+
+/**
+ * Clients whose every call fails at once (nothing listens on port 9): for tests of logic that must not
+ * call AWS at all, so that a call they should not make fails the test.
+ */
+export const unreachableClients = (): AwsClients =>
+  awsClients({
+    endpoint: 'http://127.0.0.1:9',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });

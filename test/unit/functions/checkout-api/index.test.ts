@@ -1,0 +1,178 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { aCheckoutRequestEvent } from '../../../factories/api-gateway';
+import { aLambdaContext } from '../../../factories/lambda-context';
+import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
+import { cardDataIn } from '../../../helpers/card-data';
+import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
+
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:checkout-CheckoutEventsTopic-1A2B3C';
+const MODULE = '../../../../src/functions/checkout-api/index';
+
+describe('the checkout API handler', () => {
+  const sns = mockClient(SNSClient);
+  let restoreEnvironment: () => void;
+  let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    restoreEnvironment = setEnvironment({
+      ...POWERTOOLS_TEST_ENVIRONMENT,
+      POWERTOOLS_SERVICE_NAME: 'checkout-api',
+      ORDER_TOPIC_ARN: TOPIC_ARN,
+    });
+    const module = await import(MODULE);
+    handler = (event) => module.handler(event, aLambdaContext('checkout-api'));
+  });
+
+  afterAll(() => {
+    restoreEnvironment();
+    sns.restore();
+  });
+
+  beforeEach(() => {
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    output = captureOutput();
+  });
+
+  afterEach(() => output.restore());
+
+  const bodyOf = (response: APIGatewayProxyResult) => JSON.parse(response.body);
+
+  it('publishes a valid order to the topic and answers 202 with its id', async () => {
+    const order = anOrder({ id: 'api-order-1' });
+    const response = await handler(aCheckoutRequestEvent(order));
+    expect(response.statusCode).toBe(202);
+    expect(bodyOf(response)).toEqual({ orderId: 'api-order-1' });
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({
+      TopicArn: TOPIC_ARN,
+      MessageAttributes: { amount: { DataType: 'Number', StringValue: '59.97' } },
+    });
+    expect(JSON.parse(calls[0]?.args[0].input.Message ?? '')).toEqual(order);
+  });
+
+  it('gives an order without an id a UUID', async () => {
+    const response = await handler(aCheckoutRequestEvent(anOrderInput()));
+    const { orderId } = bodyOf(response);
+    expect(orderId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '').id).toBe(orderId);
+  });
+
+  it('gives two orders without an id two different ids', async () => {
+    const first = bodyOf(await handler(aCheckoutRequestEvent(anOrderInput()))).orderId;
+    const second = bodyOf(await handler(aCheckoutRequestEvent(anOrderInput()))).orderId;
+    expect(first).not.toBe(second);
+  });
+
+  it.each<[string, number, APIGatewayProxyEvent]>([
+    ['an invalid order', 400, aCheckoutRequestEvent(anOrderInput({ payment: { amount: 1 } }))],
+    ['malformed JSON', 400, aCheckoutRequestEvent('{"id":')],
+    [
+      'a wrong content type',
+      415,
+      aCheckoutRequestEvent(anOrder(), { headers: { 'Content-Type': 'text/plain' } }),
+    ],
+    ['no headers', 415, aCheckoutRequestEvent(anOrder(), { headers: null })],
+  ])('answers %s with %d and publishes nothing', async (_, statusCode, event) => {
+    const response = await handler(event);
+    expect(response.statusCode).toBe(statusCode);
+    expect(bodyOf(response).errors.length).toBeGreaterThan(0);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('answers 503 with a generic message when the topic cannot be reached', async () => {
+    sns.on(PublishCommand).rejects(new Error('getaddrinfo ENOTFOUND sns.eu-west-1.amazonaws.com'));
+    const response = await handler(aCheckoutRequestEvent(anOrder()));
+    expect(response).toEqual({
+      statusCode: 503,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'The order could not be accepted right now; please retry' }),
+    });
+  });
+
+  it('writes structured logs with the function context and the order id as correlation id, and EMF metrics', async () => {
+    await handler(aCheckoutRequestEvent(anOrder({ id: 'api-order-2' })));
+    const lines = output.jsonLines();
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Order accepted',
+        service: 'checkout-api',
+        function_name: 'checkout-api',
+        correlation_id: 'api-order-2',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        OrderAccepted: 1,
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [expect.objectContaining({ Namespace: 'CheckoutOrdersTest' })],
+        }),
+      }),
+    );
+  });
+
+  describe('card data', () => {
+    const card = { number: TEST_CARD_NUMBERS.amex, cvv: '8642' };
+    const withCard = (overrides: Parameters<typeof anOrderInput>[0] = {}) =>
+      anOrderInput({ ...overrides, payment: { ...overrides.payment, card: { network: 'amex', ...card } } });
+    const spaced = { ...card, number: '3782 822463 10005' };
+
+    it.each<[string, number, () => APIGatewayProxyEvent, () => void]>([
+      ['a valid order', 202, () => aCheckoutRequestEvent(withCard()), () => undefined],
+      [
+        'a valid order with a grouped number',
+        202,
+        () => aCheckoutRequestEvent(withCard({ payment: { card: spaced } })),
+        () => undefined,
+      ],
+      [
+        'an invalid order',
+        400,
+        () => aCheckoutRequestEvent(withCard({ payment: { amount: 2 } })),
+        () => undefined,
+      ],
+      [
+        'a schema-invalid order',
+        400,
+        () => aCheckoutRequestEvent({ ...withCard(), cardNumber: card.number }),
+        () => undefined,
+      ],
+      [
+        'malformed JSON',
+        400,
+        () => aCheckoutRequestEvent(JSON.stringify(withCard()).slice(0, -3)),
+        () => undefined,
+      ],
+      [
+        'a publishing failure',
+        503,
+        () => aCheckoutRequestEvent(withCard()),
+        () => sns.on(PublishCommand).rejects(new Error('Service unavailable')),
+      ],
+    ])('is never logged, at any level, for %s (%d)', async (_, statusCode, event, arrange) => {
+      arrange();
+      const response = await handler(event());
+      expect(response.statusCode).toBe(statusCode);
+      expect(output.jsonLines().length).toBeGreaterThan(0);
+      expect(cardDataIn(output.text(), card)).toEqual([]);
+    });
+  });
+
+  it('fails at start-up, naming the variable, when ORDER_TOPIC_ARN is not set', async () => {
+    const restore = setEnvironment({ ORDER_TOPIC_ARN: '' });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import(MODULE)).rejects.toThrow(
+          'Environment variable ORDER_TOPIC_ARN is required but not set',
+        );
+      });
+    } finally {
+      restore();
+    }
+  });
+});

@@ -1,0 +1,251 @@
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { aLambdaContext } from '../../../factories/lambda-context';
+import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
+import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
+import { cardDataIn } from '../../../helpers/card-data';
+import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
+
+const TABLE_NAME = 'checkout-CheckoutTable-1A2B3C';
+const MODULE = '../../../../src/functions/checkout/index';
+
+const card = { number: TEST_CARD_NUMBERS.visa, cvv: '8642' };
+const anOrderWithCard = (id: string): Order => anOrder({ id, payment: { card } });
+
+/** The item the table holds for an order, in DynamoDB's marshalled form, as a failed condition returns it. */
+const itemOf = (order: Order, checksum?: string) => {
+  const stored = toStoredOrder(order);
+  return marshall(
+    { orderId: order.id, ...stored, checksum: checksum ?? storedOrderChecksum(stored) },
+    { removeUndefinedValues: true },
+  );
+};
+
+const conditionFailed = (item: ReturnType<typeof itemOf>) =>
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    Item: item,
+  });
+
+const failedIds = (response: SQSBatchResponse) =>
+  response.batchItemFailures.map(({ itemIdentifier }) => itemIdentifier).sort();
+
+const ids = (records: SQSRecord[]) => records.map(({ messageId }) => messageId).sort();
+
+describe('the checkout handler', () => {
+  const dynamodb = mockClient(DynamoDBDocumentClient);
+  let restoreEnvironment: () => void;
+  let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    restoreEnvironment = setEnvironment({
+      ...POWERTOOLS_TEST_ENVIRONMENT,
+      POWERTOOLS_SERVICE_NAME: 'checkout',
+      CHECKOUT_TABLE_NAME: TABLE_NAME,
+    });
+    const module = await import(MODULE);
+    handler = (event) => module.handler(event, aLambdaContext('checkout'));
+  });
+
+  afterAll(() => {
+    restoreEnvironment();
+    dynamodb.restore();
+  });
+
+  beforeEach(() => {
+    dynamodb.reset();
+    dynamodb.on(PutCommand).resolves({});
+    output = captureOutput();
+  });
+
+  afterEach(() => output.restore());
+
+  const putItems = () => dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+
+  it('stores every valid order of a batch and reports exactly the poison messages as failures', async () => {
+    const valid = [
+      anOrderRecord(anOrderWithCard('batch-order-1')),
+      anOrderRecord(anOrderWithCard('batch-order-2')),
+    ];
+    const poison = [
+      anSqsRecord('{"id": "batch-order-3", "payment": '),
+      anSqsRecord(JSON.stringify(anOrder({ id: 'batch-order-4', payment: { amount: 1 } }))),
+      anSqsRecord(JSON.stringify(anOrderInput())),
+    ];
+    const [first, second] = valid;
+    const response = await handler(
+      anSqsEvent([poison[0], first, poison[1], second, poison[2]] as SQSRecord[]),
+    );
+
+    expect(failedIds(response)).toEqual(ids(poison));
+    expect(putItems()).toHaveLength(2);
+    expect(putItems().map((input) => input.Item?.orderId)).toEqual(['batch-order-1', 'batch-order-2']);
+    expect(putItems().every((input) => input.TableName === TABLE_NAME)).toBe(true);
+  });
+
+  it('answers an empty failure list when the whole batch is stored', async () => {
+    const response = await handler(anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder())]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(putItems()).toHaveLength(2);
+  });
+
+  it('stores the order with only the network and the last 4 digits of the card', async () => {
+    const order = anOrderWithCard('batch-order-5');
+    await handler(anSqsEvent([anOrderRecord(order)]));
+    const item = putItems()[0]?.Item;
+    expect(item?.payment).toEqual({ ...order.payment, card: { network: 'visa', last4: '1111' } });
+    expect(item?.checksum).toBe(storedOrderChecksum(toStoredOrder(order)));
+  });
+
+  it('treats a message delivered twice as done, without writing again', async () => {
+    const order = anOrder({ id: 'batch-order-6' });
+    dynamodb.on(PutCommand).rejects(conditionFailed(itemOf(order)));
+    const response = await handler(anSqsEvent([anOrderRecord(order)]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(putItems()).toHaveLength(1);
+  });
+
+  it('fails only the message whose id is already stored with other content', async () => {
+    const stored = anOrder({ id: 'batch-order-7' });
+    const reused = anOrder({ id: 'batch-order-7', customer: { id: 'someone-else' } });
+    const conflicting = anOrderRecord(reused);
+    const fine = anOrderRecord(anOrder({ id: 'batch-order-8' }));
+    dynamodb.on(PutCommand, { Item: { orderId: 'batch-order-7' } }).rejects(conditionFailed(itemOf(stored)));
+    const response = await handler(anSqsEvent([conflicting, fine]));
+    expect(failedIds(response)).toEqual([conflicting.messageId]);
+  });
+
+  it('fails only the message whose write DynamoDB refused, so that it is retried', async () => {
+    const throttled = anOrderRecord(anOrder({ id: 'batch-order-9' }));
+    const fine = anOrderRecord(anOrder({ id: 'batch-order-10' }));
+    dynamodb
+      .on(PutCommand, { Item: { orderId: 'batch-order-9' } })
+      .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
+    const response = await handler(anSqsEvent([throttled, fine]));
+    expect(failedIds(response)).toEqual([throttled.messageId]);
+  });
+
+  it('fails a batch in which every message failed as a whole', async () => {
+    const event = anSqsEvent([anSqsRecord('not json'), anSqsRecord('[]')]);
+    await expect(handler(event)).rejects.toThrow(FullBatchFailureError);
+    expect(putItems()).toHaveLength(0);
+  });
+
+  it('logs why an order message failed, with its id and receive count', async () => {
+    const poison = anSqsRecord(JSON.stringify(anOrder({ payment: { amount: 1 } })), {
+      attributes: { ...anSqsRecord('').attributes, ApproximateReceiveCount: '3' },
+    });
+    await handler(anSqsEvent([poison, anOrderRecord(anOrder())]));
+    expect(output.jsonLines()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Order message failed; it will be retried, then moved to the dead-letter queue',
+        messageId: poison.messageId,
+        receiveCount: '3',
+        problems: ['payment.amount 1.00 does not equal the sum of the items 59.97'],
+      }),
+    );
+  });
+
+  it('logs each stored order with its id as correlation id, and emits EMF metrics', async () => {
+    await handler(anSqsEvent([anOrderRecord(anOrder({ id: 'batch-order-11' }))]));
+    const lines = output.jsonLines();
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Order stored',
+        correlation_id: 'batch-order-11',
+        function_name: 'checkout',
+      }),
+    );
+    expect(lines).toContainEqual(expect.objectContaining({ OrderStored: 1 }));
+  });
+
+  describe('card data', () => {
+    const grouped = '4111-1111-1111-1111';
+    const scenarios: [string, () => SQSEvent, () => void][] = [
+      [
+        'valid orders',
+        () => anSqsEvent([anOrderRecord(anOrderWithCard('cd-1')), anOrderRecord(anOrderWithCard('cd-2'))]),
+        () => undefined,
+      ],
+      [
+        'a grouped card number',
+        () => anSqsEvent([anOrderRecord(anOrder({ payment: { card: { ...card, number: grouped } } }))]),
+        () => undefined,
+      ],
+      [
+        'malformed JSON',
+        () =>
+          anSqsEvent([
+            anSqsRecord(JSON.stringify(anOrderWithCard('cd-3')).slice(0, -2)),
+            anOrderRecord(anOrder()),
+          ]),
+        () => undefined,
+      ],
+      [
+        'an order that breaks the rules',
+        () =>
+          anSqsEvent([
+            anSqsRecord(
+              JSON.stringify({ ...anOrder({ id: 'cd-4', payment: { card, amount: 1 } }), pan: card.number }),
+            ),
+            anOrderRecord(anOrder()),
+          ]),
+        () => undefined,
+      ],
+      [
+        'a conflict',
+        () => anSqsEvent([anOrderRecord(anOrderWithCard('cd-5')), anOrderRecord(anOrder())]),
+        () =>
+          dynamodb
+            .on(PutCommand, { Item: { orderId: 'cd-5' } })
+            .rejects(conditionFailed(itemOf(anOrder({ id: 'cd-5' })))),
+      ],
+      [
+        'a DynamoDB failure',
+        () => anSqsEvent([anOrderRecord(anOrderWithCard('cd-6')), anOrderRecord(anOrder())]),
+        () =>
+          dynamodb.on(PutCommand, { Item: { orderId: 'cd-6' } }).rejects(new Error('Internal server error')),
+      ],
+      [
+        'a batch that fails as a whole',
+        () => anSqsEvent([anSqsRecord(JSON.stringify({ ...anOrderWithCard('cd-7'), date: 'yesterday' }))]),
+        () => undefined,
+      ],
+    ];
+
+    it.each(scenarios)('is never logged, at any level, for %s', async (_, event, arrange) => {
+      arrange();
+      await handler(event()).catch((error: unknown) => {
+        expect(error).toBeInstanceOf(FullBatchFailureError);
+        expect(cardDataIn(String(error), card)).toEqual([]);
+      });
+      expect(output.jsonLines().length).toBeGreaterThan(0);
+      expect(cardDataIn(output.text(), card)).toEqual([]);
+    });
+  });
+
+  it('fails at start-up, naming the variable, when CHECKOUT_TABLE_NAME is not set', async () => {
+    const restore = setEnvironment({ CHECKOUT_TABLE_NAME: '' });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import(MODULE)).rejects.toThrow(
+          'Environment variable CHECKOUT_TABLE_NAME is required but not set',
+        );
+      });
+    } finally {
+      restore();
+    }
+  });
+});

@@ -1,0 +1,172 @@
+import type { OrderRecord } from '../../../../src/adapters/dynamodb-order-repository';
+import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import {
+  ConflictingOrderError,
+  InvalidOrderMessageError,
+  parseOrderMessage,
+  type StoreOrderDependencies,
+  storeOrder,
+} from '../../../../src/functions/checkout/store-order';
+import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
+import { cardDataIn } from '../../../helpers/card-data';
+import { ChecksumMismatchError, InMemoryOrderRepository } from '../../../helpers/in-memory-order-repository';
+import { recordedMetrics, testPowertools } from '../../../helpers/powertools';
+
+const recordOf = (order: Order): OrderRecord => {
+  const stored = toStoredOrder(order);
+  return { order: stored, checksum: storedOrderChecksum(stored) };
+};
+
+const problemsOf = (body: string): string[] => {
+  try {
+    parseOrderMessage(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOrderMessageError);
+    return (error as InvalidOrderMessageError).problems;
+  }
+  throw new Error('expected the message to be rejected');
+};
+
+describe('parseOrderMessage', () => {
+  it('returns the order a message carries', () => {
+    const order = anOrder({ id: 'order-parse-1' });
+    expect(parseOrderMessage(JSON.stringify(order))).toEqual(order);
+  });
+
+  it('rejects malformed JSON without quoting it', () => {
+    const body = `{"id": "order-1", "payment": {"card": {"number": "${TEST_CARD_NUMBERS.visa}", "cvv": "8642"`;
+    const problems = problemsOf(body);
+    expect(problems).toEqual([expect.stringMatching(/^the body is not valid JSON/)]);
+    expect(cardDataIn(problems.join('\n'), { number: TEST_CARD_NUMBERS.visa, cvv: '8642' })).toEqual([]);
+  });
+
+  it('rejects an order that breaks the schema, naming every problem', () => {
+    const order = { ...anOrder(), coupon: 'FREE', customer: { id: 'c', name: 'n', email: 'bad' } };
+    expect(problemsOf(JSON.stringify(order)).sort()).toEqual([
+      'coupon is not allowed',
+      'customer.email must match format "email"',
+    ]);
+  });
+
+  it('rejects an order that breaks a business rule', () => {
+    expect(problemsOf(JSON.stringify(anOrder({ payment: { amount: 1 } })))).toEqual([
+      'payment.amount 1.00 does not equal the sum of the items 59.97',
+    ]);
+  });
+
+  it('rejects an order without an id, which the API always gives it', () => {
+    expect(problemsOf(JSON.stringify(anOrderInput()))).toEqual(['id is required']);
+  });
+
+  it('describes the problems in the error message too', () => {
+    expect(() => parseOrderMessage('[]')).toThrow('The message is not a valid order: order must be object');
+  });
+});
+
+describe('storeOrder', () => {
+  let repository: InMemoryOrderRepository;
+  let dependencies: StoreOrderDependencies;
+  let output: CapturedOutput;
+
+  beforeEach(() => {
+    output = captureOutput();
+    repository = new InMemoryOrderRepository();
+    dependencies = { repository, ...testPowertools('checkout') };
+  });
+
+  afterEach(() => output.restore());
+
+  it('stores a new order without its card data, with the checksum of its content', async () => {
+    const order = anOrder({ id: 'order-store-1' });
+    await expect(storeOrder(order, dependencies)).resolves.toBe('stored');
+    const item = repository.get('order-store-1');
+    expect(item).toEqual(recordOf(order));
+    expect(item?.order.payment.card).toEqual({ network: 'visa', last4: '1111' });
+    expect(cardDataIn(JSON.stringify(item), { number: TEST_CARD_NUMBERS.visa, cvv: '123' })).toEqual([]);
+    expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderStored: 1 });
+  });
+
+  it('leaves exactly the same single item when the same order comes twice, writing it once', async () => {
+    const order = anOrder({ id: 'order-store-2' });
+    await storeOrder(order, dependencies);
+    const first = repository.get('order-store-2');
+    await expect(storeOrder(structuredClone(order), dependencies)).resolves.toBe('duplicate');
+    expect(repository.size).toBe(1);
+    expect(repository.get('order-store-2')).toEqual(first);
+    expect(repository.writes).toHaveLength(1);
+    expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderStored: 1, DuplicateOrderSkipped: 1 });
+  });
+
+  it('treats the same order with its keys in another order as a duplicate', async () => {
+    const order = anOrder({ id: 'order-store-3' });
+    await storeOrder(order, dependencies);
+    const { items, shipping, payment, customer, date, id } = order;
+    const reordered = { items, shipping, payment, customer, date, id } as Order;
+    await expect(storeOrder(reordered, dependencies)).resolves.toBe('duplicate');
+  });
+
+  it('repairs an item whose content no longer matches its checksum', async () => {
+    const order = anOrder({ id: 'order-store-4' });
+    const good = recordOf(order);
+    const damaged: OrderRecord = {
+      order: { ...good.order, items: good.order.items.slice(1) },
+      checksum: good.checksum,
+    };
+    repository.seed(damaged);
+    await expect(storeOrder(order, dependencies)).resolves.toBe('repaired');
+    expect(repository.get('order-store-4')).toEqual(good);
+    expect(repository.writes).toEqual([good]);
+    expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderRepaired: 1 });
+  });
+
+  it('refuses a different order under an id that is already stored, and keeps the stored one', async () => {
+    const original = anOrder({ id: 'order-store-5' });
+    await storeOrder(original, dependencies);
+    const other = anOrderInput({
+      payment: { amount: 19.99 },
+      items: [{ sku: 'X', name: 'X', quantity: 1, unitPrice: 19.99 }],
+    });
+    const conflicting = { ...other, id: 'order-store-5' } as Order;
+    const attempt = storeOrder(conflicting, dependencies);
+    await expect(attempt).rejects.toThrow(ConflictingOrderError);
+    await expect(attempt).rejects.toMatchObject({ orderId: 'order-store-5' });
+    expect(repository.get('order-store-5')).toEqual(recordOf(original));
+    expect(repository.writes).toHaveLength(1);
+  });
+
+  it('sees a different card as different content', async () => {
+    const order = anOrder({ id: 'order-store-6' });
+    await storeOrder(order, dependencies);
+    const otherCard = anOrder({
+      id: 'order-store-6',
+      customer: order.customer,
+      payment: { card: { network: 'mastercard', number: TEST_CARD_NUMBERS.mastercard } },
+    });
+    await expect(storeOrder(otherCard, dependencies)).rejects.toThrow(
+      'Order order-store-6 is already stored with different content',
+    );
+  });
+
+  it('lets a failed repair fail the message, so that it is retried', async () => {
+    const order = anOrder({ id: 'order-store-7' });
+    const good = recordOf(order);
+    repository.seed({ order: { ...good.order, notes: 'damaged' }, checksum: good.checksum });
+    jest.spyOn(repository, 'replace').mockRejectedValueOnce(new ChecksumMismatchError('changed meanwhile'));
+    await expect(storeOrder(order, dependencies)).rejects.toThrow(ChecksumMismatchError);
+  });
+
+  it('logs the outcome with the order id and no card data', async () => {
+    const order = anOrder({ id: 'order-store-8', payment: { card: { cvv: '8642' } } });
+    await storeOrder(order, dependencies);
+    await storeOrder(order, dependencies);
+    const lines = output.jsonLines();
+    expect(lines).toContainEqual(
+      expect.objectContaining({ message: 'Order stored', orderId: 'order-store-8' }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ message: 'Order duplicate', orderId: 'order-store-8', outcome: 'duplicate' }),
+    );
+    expect(cardDataIn(output.text(), { number: TEST_CARD_NUMBERS.visa, cvv: '8642' })).toEqual([]);
+  });
+});
