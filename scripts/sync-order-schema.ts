@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { orderSchema } from '../src/domain/order/order-schema';
 
-export const MODEL_BLOCK = /( *)# BEGIN generated from src\/domain\/order\/order-schema\.ts[^\n]*\n[\s\S]*?\n *# END generated/;
+export const MODEL_BLOCK =
+  /( *)# BEGIN generated from src\/domain\/order\/order-schema\.ts[^\n]*\n[\s\S]*?\n *# END generated/;
 
 export const renderModelBlock = (template: string): string =>
   template.replace(MODEL_BLOCK, (block, indent: string) => {

@@ -1,0 +1,15 @@
+/** One cell of a result row: numbers stay numbers in results.json and are formatted only for the table. */
+export type Cell = string | number;
+export type Row = Record<string, Cell>;
+
+/**
+ * A benchmark suite: a module in bench/suites/ that exports `name`, `run` and optionally `description`
+ * (printed above its table) and `columns` (table headers by row key; keys without one print as they are).
+ * Add a suite by listing its module in bench/main.ts.
+ */
+export interface Suite {
+  name: string;
+  description?: string;
+  columns?: Record<string, string>;
+  run(): Promise<Row[]>;
+}

@@ -1,0 +1,203 @@
+/**
+ * Reading SAM templates as data, shared by the template tests and the benchmarks: which templates the
+ * project has, how nested applications hang together, what a function's effective properties are once
+ * SAM Globals apply, and which resource an intrinsic function points at.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadTemplate, type Template, type TemplateResource } from '../../local/template/parse-template';
+
+export type JsonObject = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The root template plus every `pipelines/<name>/template.yaml` (the nested applications). */
+export const projectTemplatePaths = (projectRoot: string): string[] => {
+  const pipelines = join(projectRoot, 'pipelines');
+  const nested = existsSync(pipelines)
+    ? readdirSync(pipelines, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => join(pipelines, entry.name, 'template.yaml'))
+        .filter((path) => existsSync(path))
+        .sort()
+    : [];
+  return [join(projectRoot, 'template.yaml'), ...nested];
+};
+
+/** A template and where it sits: `stackPath` is [] for the root, [AppLogicalId, ...] for nested applications. */
+export interface Stack {
+  templatePath: string;
+  stackPath: string[];
+  template: Template;
+}
+
+export const resourcesOfType = (template: Template, ...types: string[]): [string, TemplateResource][] =>
+  Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type));
+
+const localLocation = (templatePath: string, location: unknown): string | undefined => {
+  if (typeof location !== 'string' || /^[a-z0-9]+:\/\//i.test(location)) return undefined;
+  const path = resolve(dirname(templatePath), location);
+  return existsSync(path) && statSync(path).isDirectory() ? join(path, 'template.yaml') : path;
+};
+
+/** The template at `templatePath` and, depth first, every nested application with a local `Location`. */
+export const loadStacks = (templatePath: string, stackPath: string[] = []): Stack[] => {
+  const template = loadTemplate(templatePath);
+  const nested = resourcesOfType(template, 'AWS::Serverless::Application').flatMap(([id, resource]) => {
+    const location = localLocation(templatePath, resource.Properties?.Location);
+    return location ? loadStacks(location, [...stackPath, id]) : [];
+  });
+  return [{ templatePath, stackPath, template }, ...nested];
+};
+
+/** A reference to a resource or parameter: `!Ref X` (attribute undefined), `!GetAtt X.Arn`, `!Sub '${X.Arn}'`. */
+export interface Reference {
+  id: string;
+  attribute?: string;
+}
+
+const splitDotted = (dotted: string): Reference => {
+  const dot = dotted.indexOf('.');
+  return dot < 0 ? { id: dotted } : { id: dotted.slice(0, dot), attribute: dotted.slice(dot + 1) };
+};
+
+export const reference = (value: unknown): Reference | undefined => {
+  if (!isObject(value)) return undefined;
+  // `!Ref Function.Alias` (SAM) refers to the function.
+  if (typeof value.Ref === 'string') return { id: splitDotted(value.Ref).id };
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
+    return typeof getAtt[1] === 'string' ? { id: getAtt[0], attribute: getAtt[1] } : { id: getAtt[0] };
+  }
+  if (typeof getAtt === 'string') return splitDotted(getAtt);
+  const sub = value['Fn::Sub'];
+  const whole = typeof sub === 'string' ? /^\$\{([A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)\}$/.exec(sub) : null;
+  return whole?.[1] ? splitDotted(whole[1]) : undefined;
+};
+
+/** The logical id that `value` (`!Ref X`, `!GetAtt X.Arn`, ...) points at, if it is one. */
+export const referencedId = (value: unknown): string | undefined => reference(value)?.id;
+
+const isIntrinsic = (value: JsonObject) => {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0]?.startsWith('Fn::') === true);
+};
+
+/** SAM's Globals rules: maps merge, lists are global items then the resource's, anything else is overridden. */
+export const mergeGlobals = (globals: unknown, own: unknown): unknown => {
+  if (own === undefined) return globals;
+  if (Array.isArray(globals) && Array.isArray(own)) return [...globals, ...own];
+  if (isObject(globals) && isObject(own) && !isIntrinsic(globals) && !isIntrinsic(own)) {
+    const merged: JsonObject = { ...globals };
+    for (const [key, value] of Object.entries(own)) merged[key] = mergeGlobals(globals[key], value);
+    return merged;
+  }
+  return own;
+};
+
+export const FUNCTION_TYPES = ['AWS::Serverless::Function', 'AWS::Lambda::Function'];
+
+export interface LambdaFunction {
+  id: string;
+  resource: TemplateResource;
+  /** The properties that take effect: for SAM functions, Globals.Function merged in. */
+  properties: JsonObject;
+}
+
+export const functionsOf = (template: Template): LambdaFunction[] =>
+  resourcesOfType(template, ...FUNCTION_TYPES).map(([id, resource]) => ({
+    id,
+    resource,
+    properties:
+      resource.Type === 'AWS::Serverless::Function'
+        ? (mergeGlobals(template.Globals?.Function ?? {}, resource.Properties ?? {}) as JsonObject)
+        : (resource.Properties ?? {}),
+  }));
+
+export const environmentOf = (fn: LambdaFunction): JsonObject => {
+  const environment = fn.properties.Environment;
+  return isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
+};
+
+/** A literal number, a numeric string, or `!Ref` to a parameter with such a default. */
+export const numberValue = (template: Template, value: unknown): number | undefined => {
+  const id = isObject(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
+  const literal = id === undefined ? value : template.Parameters?.[id]?.Default;
+  if (typeof literal === 'number') return literal;
+  if (typeof literal === 'string' && literal.trim() !== '' && Number.isFinite(Number(literal))) {
+    return Number(literal);
+  }
+  return undefined;
+};
+
+const DUMMY_ACCOUNT = '123456789012';
+
+/**
+ * Values for a function's environment variables that let its module initialise without AWS: literals
+ * from the template as they are, `!Ref Parameter` as the parameter's default, anything else a dummy of
+ * a plausible shape (`..._ARN` an ARN, `..._URL` a URL).
+ */
+export const dummyEnvironment = (
+  template: Template,
+  variables: JsonObject,
+  region = 'us-east-1',
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        return [name, String(value)];
+      }
+      const parameter =
+        isObject(value) && typeof value.Ref === 'string' ? template.Parameters?.[value.Ref] : undefined;
+      if (parameter?.Default !== undefined) return [name, String(parameter.Default)];
+      const slug = name.toLowerCase().replaceAll('_', '-');
+      if (name.endsWith('_ARN')) return [name, `arn:aws:dummy:${region}:${DUMMY_ACCOUNT}:${slug}`];
+      if (name.endsWith('_URL')) return [name, `https://dummy.invalid/${slug}`];
+      return [name, `dummy-${slug}`];
+    }),
+  );
+
+/** A function that SAM builds with esbuild, and where its bundle is once built. */
+export interface EsbuildFunction {
+  /** `App/Function` for nested applications, as `sam local invoke` names them. */
+  name: string;
+  stack: Stack;
+  fn: LambdaFunction;
+  buildProperties: JsonObject;
+  /** The module file named by the Handler, with the OutExtension applied (`index.mjs`). */
+  handlerFile: string;
+  handlerExport: string;
+  /** CodeUri resolved against the template: in a built template, the artifact directory. */
+  codeDir: string | undefined;
+}
+
+const outputExtension = (buildProperties: JsonObject): string => {
+  const mappings = Array.isArray(buildProperties.OutExtension) ? buildProperties.OutExtension : [];
+  const js = mappings.find(
+    (mapping): mapping is string => typeof mapping === 'string' && mapping.startsWith('.js='),
+  );
+  return js ? js.slice('.js='.length) : '.js';
+};
+
+export const esbuildFunctions = (stacks: Stack[]): EsbuildFunction[] =>
+  stacks.flatMap((stack) =>
+    functionsOf(stack.template)
+      .filter((fn) => fn.resource.Metadata?.BuildMethod === 'esbuild')
+      .map((fn) => {
+        const declared = fn.resource.Metadata?.BuildProperties;
+        const buildProperties = isObject(declared) ? declared : {};
+        const handler = typeof fn.properties.Handler === 'string' ? fn.properties.Handler : 'index.handler';
+        const dot = handler.lastIndexOf('.');
+        const codeUri = fn.properties.CodeUri;
+        return {
+          name: [...stack.stackPath, fn.id].join('/'),
+          stack,
+          fn,
+          buildProperties,
+          handlerFile: `${handler.slice(0, dot)}${outputExtension(buildProperties)}`,
+          handlerExport: handler.slice(dot + 1),
+          codeDir: typeof codeUri === 'string' ? resolve(dirname(stack.templatePath), codeUri) : undefined,
+        };
+      }),
+  );

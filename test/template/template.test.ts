@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { ROOT_TEMPLATE } from '../../local/paths';
+import { loadTemplate } from '../../local/template/parse-template';
+import { renderModelBlock } from '../../scripts/sync-order-schema';
+import { orderSchema } from '../../src/domain/order/order-schema';
+import {
+  deadLetterQueueIds,
+  missingOutputs,
+  requestModelsMatchSchemas,
+  sqsConsumers,
+  templateInvariants,
+} from './invariants';
+import { projectTemplates } from './templates';
+
+const REQUIRED_OUTPUTS = [
+  'ApiUrl',
+  'TopicArn',
+  'CheckoutQueueUrl',
+  'CheckoutDeadLetterQueueUrl',
+  'CheckoutTableName',
+];
+
+describe.each(projectTemplates())('$name', ({ template }) => {
+  it.each(Object.entries(templateInvariants))('keeps the invariant: %s', (_, invariant) => {
+    expect(invariant(template)).toEqual([]);
+  });
+
+  it('keeps the invariant: every API request model deep-equals its source schema', () => {
+    expect(requestModelsMatchSchemas(template, { Order: orderSchema })).toEqual([]);
+  });
+});
+
+describe('the root template.yaml', () => {
+  const root = loadTemplate(ROOT_TEMPLATE);
+
+  it('relates the checkout queues and their consumer through their references, so the invariants see them', () => {
+    expect(deadLetterQueueIds(root)).toEqual(
+      new Set(['CheckoutDeadLetterQueue', 'CheckoutSubscriptionDeadLetterQueue']),
+    );
+    expect(sqsConsumers(root)).toMatchObject([
+      {
+        source: 'CheckoutFunction.Events.CheckoutQueueOrders',
+        functionId: 'CheckoutFunction',
+        queueId: 'CheckoutQueue',
+      },
+    ]);
+  });
+
+  it('gives CheckoutApi the order schema as its Order model', () => {
+    expect(root.Resources.CheckoutApi?.Properties?.Models).toEqual({ Order: orderSchema });
+  });
+
+  it('validates POST /checkout bodies against the Order model', () => {
+    expect(root.Resources.CheckoutApiFunction?.Properties?.Events).toMatchObject({
+      PostCheckout: { Type: 'Api', Properties: { RequestModel: { Model: 'Order', ValidateBody: true } } },
+    });
+  });
+
+  it('holds the Order model block exactly as `npm run schema:sync` writes it', () => {
+    const text = readFileSync(ROOT_TEMPLATE, 'utf8');
+    expect(renderModelBlock(text)).toBe(text);
+  });
+
+  it('outputs what the local stack, the CLIs and the integration tests look up', () => {
+    expect(missingOutputs(root, REQUIRED_OUTPUTS)).toEqual([]);
+  });
+});
