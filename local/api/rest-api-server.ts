@@ -66,10 +66,25 @@ const acceptedOrderId = (body: string): string => {
   }
 };
 
-const routePattern = (path: string) =>
-  new RegExp(
-    `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+?)\+?\}/g, '(?<$1>[^/]+)')}/?$`,
-  );
+/** A route's path as a matcher: `{name}` takes one path segment, `{name+}` the rest of the path. */
+export const routeMatcher = (path: string) => {
+  const names: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{([^}]+?)(\+)?\}$/.exec(segment);
+      if (!parameter) return segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+      names.push(parameter[1] as string);
+      return parameter[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  const pattern = new RegExp(`^${source}/?$`);
+  return (pathname: string): Record<string, string> | undefined => {
+    const match = pattern.exec(pathname);
+    if (!match) return undefined;
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+  };
+};
 
 /**
  * The REST APIs of the stack on one local HTTP server: routes from the functions' Api events, the
@@ -78,7 +93,7 @@ const routePattern = (path: string) =>
  */
 export class RestApiServer {
   private readonly apis = new Map<string, RegisteredApi>();
-  private readonly routes: (RestApiRoute & { pattern: RegExp })[] = [];
+  private readonly routes: (RestApiRoute & { match: ReturnType<typeof routeMatcher> })[] = [];
   private server: Server | undefined;
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
 
@@ -109,7 +124,7 @@ export class RestApiServer {
     if (route.requestModel && !api.validators.has(route.requestModel.model)) {
       throw new Error(`API ${api.logicalId} has no model ${route.requestModel.model}`);
     }
-    this.routes.push({ ...route, method: route.method.toUpperCase(), pattern: routePattern(route.path) });
+    this.routes.push({ ...route, method: route.method.toUpperCase(), match: routeMatcher(route.path) });
   }
 
   get routeList() {
@@ -162,7 +177,10 @@ export class RestApiServer {
       .writeHead(custom?.statusCode ?? fallback.statusCode, {
         'content-type': 'application/json',
         'x-amzn-errortype': type,
-        ...custom?.headers,
+        // Header names are case-insensitive: a custom Content-Type replaces the default one.
+        ...Object.fromEntries(
+          Object.entries(custom?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+        ),
       })
       .end(body);
     return custom?.statusCode ?? fallback.statusCode;
@@ -171,7 +189,8 @@ export class RestApiServer {
   private takeToken(api: RegisteredApi): boolean {
     if (!api.throttle) return true;
     const now = Date.now();
-    const bucket = (api.bucket ??= { tokens: api.throttle.burstLimit, updatedAt: now });
+    api.bucket ??= { tokens: api.throttle.burstLimit, updatedAt: now };
+    const bucket = api.bucket;
     bucket.tokens = Math.min(
       api.throttle.burstLimit,
       bucket.tokens + ((now - bucket.updatedAt) / 1000) * api.throttle.rateLimit,
@@ -190,11 +209,9 @@ export class RestApiServer {
       this.log.info('api', `${method} ${url.pathname} ${status} ${Date.now() - startedAt} ms${detail}`);
 
     const match = this.routes
-      .map((route) => ({
-        route,
-        groups: route.method === method || route.method === 'ANY' ? route.pattern.exec(url.pathname) : null,
-      }))
-      .find(({ groups }) => groups);
+      .filter((route) => route.method === method || route.method === 'ANY')
+      .map((route) => ({ route, pathParameters: route.match(url.pathname) }))
+      .find(({ pathParameters }) => pathParameters);
     if (!match) return accessLog(this.gatewayResponse(response, undefined, 'MISSING_AUTHENTICATION_TOKEN'));
     const { route } = match;
     const api = this.requireApi(route.apiId);
@@ -217,7 +234,14 @@ export class RestApiServer {
       );
     }
 
-    const event = this.proxyEvent(api, route, request, url, match.groups?.groups ?? null, body);
+    const event = this.proxyEvent(
+      api,
+      route,
+      request,
+      url,
+      match.pathParameters && Object.keys(match.pathParameters).length > 0 ? match.pathParameters : null,
+      body,
+    );
     const invocation = await this.functions.invoke(route.functionName, event);
     const result = invocation.ok ? (invocation.result as APIGatewayProxyResult | null) : null;
     if (!invocation.ok || !result || typeof result.statusCode !== 'number') {
@@ -274,7 +298,7 @@ export class RestApiServer {
       const name = request.rawHeaders[index] as string;
       const value = request.rawHeaders[index + 1] as string;
       headers[name] = value;
-      (multiValueHeaders[name] ??= []).push(value);
+      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
     }
     const query = [...url.searchParams.keys()];
     const requestTime = new Date();

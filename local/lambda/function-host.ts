@@ -123,9 +123,14 @@ class ExecutionEnvironment {
         );
       },
     );
-    worker.on('error', (error) => this.fail('Runtime.ExitError', error.message));
+    // Only the current environment's end fails the pending invocations: one replaced after a timeout
+    // exits later, when the invocations queued behind the timeout already run in its successor.
+    worker.on('error', (error) => {
+      if (this.worker === worker) this.fail('Runtime.ExitError', error.message);
+    });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       this.fail('Runtime.ExitError', `The execution environment exited with code ${code}`);
     });
     return worker;

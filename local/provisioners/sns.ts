@@ -1,5 +1,6 @@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { type Provisioner, physicalName } from '../stack/resources';
+import { attributesFrom } from './attributes';
 
 const TOPIC_ATTRIBUTES = [
   'ContentBasedDeduplication',
@@ -19,23 +20,13 @@ const SUBSCRIPTION_ATTRIBUTES = [
   'SubscriptionRoleArn',
 ];
 
-const attributeValue = (value: unknown) =>
-  typeof value === 'object' ? JSON.stringify(value) : String(value);
-
-const pick = (properties: Record<string, unknown>, names: string[]) =>
-  Object.fromEntries(
-    names
-      .filter((name) => properties[name] !== undefined)
-      .map((name) => [name, attributeValue(properties[name])]),
-  );
-
 export const createSnsTopic: Provisioner = async ({ logicalId, properties, stack }, { clients }) => {
   const fifo = String(properties.FifoTopic) === 'true';
   const name =
     (properties.TopicName as string | undefined) ??
     `${physicalName(stack, logicalId, 250)}${fifo ? '.fifo' : ''}`;
   const { TopicArn } = await clients.sns.send(
-    new CreateTopicCommand({ Name: name, Attributes: pick(properties, TOPIC_ATTRIBUTES) }),
+    new CreateTopicCommand({ Name: name, Attributes: attributesFrom(properties, TOPIC_ATTRIBUTES) }),
   );
   return { ref: TopicArn as string, attributes: { TopicArn, TopicName: name } };
 };
@@ -44,12 +35,12 @@ export const createSnsTopic: Provisioner = async ({ logicalId, properties, stack
 const DELIVERED_BY_MOTO = new Set(['sqs']);
 
 export const createSnsSubscription: Provisioner = async (
-  { logicalId, properties },
+  { logicalId, properties, stack },
   { clients, log, notEmulated },
 ) => {
   const protocol = String(properties.Protocol);
   if (!DELIVERED_BY_MOTO.has(protocol)) {
-    notEmulated.push(`AWS::SNS::Subscription ${logicalId} (protocol ${protocol})`);
+    notEmulated.push(`AWS::SNS::Subscription ${[...stack.path, logicalId].join('/')} (protocol ${protocol})`);
     log.warn('stack', `${logicalId}: SNS ${protocol} subscriptions are not delivered locally yet`);
     return { ref: `${String(properties.TopicArn)}:${logicalId}`, attributes: {} };
   }
@@ -58,7 +49,7 @@ export const createSnsSubscription: Provisioner = async (
       TopicArn: String(properties.TopicArn),
       Protocol: protocol,
       Endpoint: String(properties.Endpoint),
-      Attributes: pick(properties, SUBSCRIPTION_ATTRIBUTES),
+      Attributes: attributesFrom(properties, SUBSCRIPTION_ATTRIBUTES),
       ReturnSubscriptionArn: true,
     }),
   );

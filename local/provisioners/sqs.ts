@@ -4,6 +4,7 @@ import {
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { type Provisioner, physicalName } from '../stack/resources';
+import { attributesFrom } from './attributes';
 
 /** CloudFormation properties that are SQS queue attributes of the same name. */
 const QUEUE_ATTRIBUTES = [
@@ -23,20 +24,12 @@ const QUEUE_ATTRIBUTES = [
   'VisibilityTimeout',
 ];
 
-const attributeValue = (value: unknown) =>
-  typeof value === 'object' ? JSON.stringify(value) : String(value);
-
 export const createSqsQueue: Provisioner = async ({ logicalId, properties, stack }, { clients }) => {
   const fifo = String(properties.FifoQueue) === 'true';
   const name =
     (properties.QueueName as string | undefined) ??
     `${physicalName(stack, logicalId, fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
-  const Attributes = Object.fromEntries(
-    QUEUE_ATTRIBUTES.filter((attribute) => properties[attribute] !== undefined).map((attribute) => [
-      attribute,
-      attributeValue(properties[attribute]),
-    ]),
-  );
+  const Attributes = attributesFrom(properties, QUEUE_ATTRIBUTES);
   const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));
   const { Attributes: created } = await clients.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),

@@ -86,8 +86,11 @@ const withoutNotEmulatedProperties = (type: string, properties: Record<string, u
     Object.entries(properties).filter(([name]) => !NOT_EMULATED_PROPERTIES[type]?.includes(name)),
   );
 
-const resolveParameters = (template: Template, overrides: Record<string, string>) =>
-  Object.fromEntries(
+const resolveParameters = (template: Template, overrides: Record<string, string>) => {
+  const undeclared = Object.keys(overrides).filter((name) => !(name in (template.Parameters ?? {})));
+  if (undeclared.length > 0)
+    throw new TemplateError(`Parameters ${undeclared.join(', ')} do not exist in the template`);
+  return Object.fromEntries(
     Object.entries(template.Parameters ?? {}).map(([name, parameter]) => {
       const value =
         overrides[name] ?? (parameter.Default === undefined ? undefined : String(parameter.Default));
@@ -102,6 +105,7 @@ const resolveParameters = (template: Template, overrides: Record<string, string>
       return [name, isList ? value.split(',').map((item) => item.trim()) : value];
     }),
   );
+};
 
 const resolveConditions = (template: Template, scope: EvaluationScope) => {
   const pending = new Map(Object.entries(template.Conditions ?? {}));
@@ -169,7 +173,11 @@ const notEmulated = (
 /** The output value, with API Gateway invoke URLs replaced by the local API server's URL. */
 const evaluateOutput = (value: unknown, scope: EvaluationScope): string => {
   const localApi = [...referencedLogicalIds(value)]
-    .map((logicalId) => scope.resources.get(logicalId)?.attributes.localUrl)
+    .map((logicalId) => scope.resources.get(logicalId)?.attributes)
+    // Own attributes only: those of a not-emulated resource answer any name.
+    .map((attributes) =>
+      attributes && Object.hasOwn(attributes, 'localUrl') ? attributes.localUrl : undefined,
+    )
     .find((url): url is string => typeof url === 'string');
   if (localApi && JSON.stringify(value).includes('execute-api')) return localApi;
   const evaluated = evaluate(value, scope);
@@ -203,7 +211,8 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
 
   for (const logicalId of creationOrder(template.Resources)) {
     const definition = template.Resources[logicalId] as TemplateResource;
-    if (definition.Condition && !scope.conditions[definition.Condition]) continue;
+    // Evaluated as { Condition: name } so that an unknown name is an error, not a skipped resource.
+    if (definition.Condition && !evaluate({ Condition: definition.Condition }, scope)) continue;
     const provisioner = provisioners[definition.Type];
     if (!provisioner) {
       resources.set(logicalId, notEmulated(logicalId, definition, frame, runtime));
@@ -229,7 +238,7 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
 
   const outputs: Record<string, string> = {};
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
-    if (output.Condition && !scope.conditions[output.Condition]) continue;
+    if (output.Condition && !evaluate({ Condition: output.Condition }, scope)) continue;
     outputs[name] = evaluateOutput(output.Value, scope);
   }
   return { stackName: options.stackName, outputs, resources };

@@ -143,7 +143,15 @@ const intrinsic = (name: string, args: unknown, scope: EvaluationScope): unknown
     }
     case 'Fn::Select': {
       const [index, list] = expectArray(name, args);
-      return expectArray(name, evaluate(list, scope))[Number(evaluate(index, scope))];
+      const items = expectArray(name, evaluate(list, scope));
+      const selected = evaluate(index, scope);
+      const position = Number(selected);
+      if (!Number.isInteger(position) || position < 0 || position >= items.length) {
+        throw new TemplateError(
+          `Fn::Select index ${String(selected)} is out of range for a list of ${items.length}`,
+        );
+      }
+      return items[position];
     }
     case 'Fn::Split': {
       const [separator, text] = expectArray(name, args);

@@ -1,0 +1,331 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { LOCAL_REGION } from '../../../../local/aws-config';
+import {
+  SqsEventSource,
+  type SqsEventSourceSettings,
+} from '../../../../local/event-sources/sqs-event-source';
+import { FunctionHost } from '../../../../local/lambda/function-host';
+import { makeTempDir, recordingLog, waitFor, writeFile } from '../../../helpers/local-runtime';
+import { useMotoServer } from '../../../helpers/moto';
+
+/**
+ * Appends each batch it gets to BATCH_LOG; reports the messages whose body contains "poison" as batch item
+ * failures; throws for a batch with a body containing "explode" on its first delivery.
+ */
+const HANDLER = `
+import { appendFileSync } from 'node:fs';
+export const handler = async (event) => {
+  const records = event.Records.map((record) => ({
+    id: record.messageId,
+    body: record.body,
+    receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    eventSourceARN: record.eventSourceARN,
+    awsRegion: record.awsRegion,
+    messageAttributes: record.messageAttributes,
+  }));
+  appendFileSync(process.env.BATCH_LOG, JSON.stringify({ at: Date.now(), records }) + '\\n');
+  if (records.some((record) => record.body.includes('explode') && record.receiveCount === 1)) {
+    throw new Error('the whole batch fails');
+  }
+  return {
+    batchItemFailures: records
+      .filter((record) => record.body.includes('poison'))
+      .map((record) => ({ itemIdentifier: record.id })),
+  };
+};`;
+
+interface RecordedRecord {
+  id: string;
+  body: string;
+  receiveCount: number;
+  eventSourceARN: string;
+  awsRegion: string;
+  messageAttributes: Record<string, { dataType: string; stringValue?: string }>;
+}
+interface RecordedBatch {
+  at: number;
+  records: RecordedRecord[];
+}
+
+describe('SqsEventSource against moto', () => {
+  const moto = useMotoServer();
+  const dir = makeTempDir('sqs-event-source');
+  const artifactDir = join(dir.path, 'artifact');
+  writeFile(artifactDir, 'index.mjs', HANDLER);
+
+  let sqs: SQSClient;
+  let functions: FunctionHost;
+  const sources: SqsEventSource[] = [];
+
+  beforeAll(() => {
+    sqs = new SQSClient(moto.clientConfig());
+    functions = new FunctionHost(moto.environment(), dir.path);
+  });
+
+  afterEach(async () => {
+    await Promise.all(sources.splice(0).map((source) => source.stop()));
+  });
+
+  afterAll(async () => {
+    await functions.stop();
+    dir.remove();
+  });
+
+  let fixtures = 0;
+
+  /** A queue with a DLQ (maxReceiveCount 2), a function of its own, and an event source between them. */
+  const setUp = async (settings: Partial<SqsEventSourceSettings> = {}) => {
+    fixtures += 1;
+    const name = `source-${fixtures}`;
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+    const dlqArn = await queueArn(dlq.QueueUrl as string);
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) },
+      }),
+    );
+    const queueUrl = queue.QueueUrl as string;
+    const batchLog = join(dir.path, `${name}.jsonl`);
+    functions.register({
+      name,
+      logicalId: name,
+      artifactDir,
+      handler: 'index.handler',
+      timeoutSeconds: 10,
+      memoryMb: 128,
+      arn: `arn:aws:lambda:${LOCAL_REGION}:123456789012:function:${name}`,
+      environment: { BATCH_LOG: batchLog },
+    });
+    const log = recordingLog();
+    const source = new SqsEventSource(
+      {
+        label: name,
+        functionName: name,
+        queueUrl,
+        queueArn: await queueArn(queueUrl),
+        region: LOCAL_REGION,
+        batchSize: 10,
+        maximumBatchingWindowInSeconds: 0,
+        reportBatchItemFailures: true,
+        enabled: true,
+        retryDelaySeconds: 1,
+        ...settings,
+      },
+      sqs,
+      functions,
+      log,
+    );
+    sources.push(source);
+
+    const batches = (): RecordedBatch[] =>
+      existsSync(batchLog)
+        ? readFileSync(batchLog, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as RecordedBatch)
+        : [];
+    const deliveries = () => batches().flatMap((batch) => batch.records);
+    const send = async (...bodies: string[]) => {
+      const { Successful = [] } = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+        }),
+      );
+      return Successful.map((entry) => entry.MessageId as string);
+    };
+    return { source, queueUrl, dlqUrl: dlq.QueueUrl as string, log, batches, deliveries, send };
+  };
+
+  const queueArn = async (queueUrl: string) => {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    return Attributes?.QueueArn as string;
+  };
+
+  /** Visible plus in-flight messages. */
+  const messagesIn = async (queueUrl: string) => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+    );
+  };
+
+  it('hands the function the messages as Lambda SQS records and deletes those that succeeded', async () => {
+    const fixture = await setUp();
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: fixture.queueUrl,
+        MessageBody: '{"id":"order-1"}',
+        MessageAttributes: { currency: { DataType: 'String', StringValue: 'EUR' } },
+      }),
+    );
+    const ids = await fixture.send('good-2', 'good-3');
+    await fixture.source.start();
+
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    const deliveries = fixture.deliveries();
+    expect(deliveries.map((record) => record.body).sort()).toEqual(['good-2', 'good-3', '{"id":"order-1"}']);
+    expect(deliveries.map((record) => record.id)).toEqual(expect.arrayContaining(ids));
+    expect(deliveries.every((record) => record.receiveCount === 1)).toBe(true);
+    expect(deliveries.find((record) => record.body.startsWith('{'))).toMatchObject({
+      eventSourceARN: fixture.source.settings.queueArn,
+      awsRegion: LOCAL_REGION,
+      messageAttributes: { currency: { dataType: 'String', stringValue: 'EUR' } },
+    });
+    expect(fixture.log.text()).toContain('order order-1 processed by source-');
+  });
+
+  it('retries a reported batch item failure and moves it to the DLQ after maxReceiveCount', async () => {
+    const fixture = await setUp();
+    const [goodId, poisonId] = await fixture.send('good', 'poison pill');
+    await fixture.source.start();
+
+    const moved = await waitFor(
+      'the poison message in the DLQ',
+      async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: fixture.dlqUrl,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        return Messages.length > 0 && Messages;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(moved.map((message) => message.Body)).toEqual(['poison pill']);
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+
+    const deliveries = fixture.deliveries();
+    expect(deliveries.filter((record) => record.id === goodId).map((record) => record.receiveCount)).toEqual([
+      1,
+    ]);
+    expect(
+      deliveries.filter((record) => record.id === poisonId).map((record) => record.receiveCount),
+    ).toEqual([1, 2]);
+    expect(fixture.log.text()).toContain('failed on attempt 1; retrying in 1 s');
+    expect(fixture.log.text()).toContain('failed on attempt 2 of 2: it moves to the dead-letter queue');
+  });
+
+  it('retries the whole batch when the function throws', async () => {
+    const fixture = await setUp({ maximumBatchingWindowInSeconds: 1 });
+    const [explodingId, fineId] = await fixture.send('explode', 'fine');
+    await fixture.source.start();
+
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0, {
+      timeoutMs: 15_000,
+    });
+    const batches = fixture.batches();
+    expect(batches[0]?.records.map((record) => record.id).sort()).toEqual([explodingId, fineId].sort());
+    const deliveries = fixture.deliveries();
+    expect(deliveries.filter((record) => record.id === fineId).map((record) => record.receiveCount)).toEqual([
+      1, 2,
+    ]);
+    expect(
+      deliveries.filter((record) => record.id === explodingId).map((record) => record.receiveCount),
+    ).toEqual([1, 2]);
+    expect(await messagesIn(fixture.dlqUrl)).toBe(0);
+    expect(fixture.log.text()).toContain('failed on a batch of 2: Error: the whole batch fails');
+  });
+
+  it('ignores reported failures without ReportBatchItemFailures: the batch succeeded', async () => {
+    const fixture = await setUp({ reportBatchItemFailures: false });
+    const [poisonId] = await fixture.send('poison pill');
+    await fixture.source.start();
+
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    expect(fixture.deliveries().map((record) => [record.id, record.receiveCount])).toEqual([[poisonId, 1]]);
+    expect(await messagesIn(fixture.dlqUrl)).toBe(0);
+  });
+
+  it('gathers messages sent together into one batch within the batching window', async () => {
+    const fixture = await setUp({ batchSize: 5, maximumBatchingWindowInSeconds: 2 });
+    const ids = await fixture.send('one', 'two', 'three', 'four', 'five');
+    await fixture.source.start();
+
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    const batches = fixture.batches();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.records.map((record) => record.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('waits for the batching window to fill a batch with a message that comes later', async () => {
+    const fixture = await setUp({ batchSize: 5, maximumBatchingWindowInSeconds: 2 });
+    await fixture.source.start();
+    const sentAt = Date.now();
+    await fixture.send('early');
+    await sleep(500);
+    await fixture.send('late');
+
+    const [batch] = await waitFor('one batch', () => fixture.batches().length > 0 && fixture.batches());
+    expect(batch?.records.map((record) => record.body)).toEqual(['early', 'late']);
+    expect((batch?.at ?? 0) - sentAt).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('never puts more messages in a batch than its batch size', async () => {
+    const fixture = await setUp({ batchSize: 3, maximumBatchingWindowInSeconds: 1 });
+    await fixture.send('1', '2', '3', '4', '5', '6', '7');
+    await fixture.source.start();
+
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    const sizes = fixture.batches().map((batch) => batch.records.length);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(7);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+  });
+
+  it('does not consume while disabled, and consumes once enabled', async () => {
+    const fixture = await setUp({ enabled: false });
+    await fixture.send('waiting');
+    await fixture.source.start();
+    expect(fixture.source.enabled).toBe(false);
+
+    // Long enough for an enabled source to have received it (it polls at once).
+    await sleep(1500);
+    expect(fixture.batches()).toEqual([]);
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: fixture.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    expect(Attributes?.ApproximateNumberOfMessages).toBe('1');
+
+    fixture.source.setEnabled(true);
+    expect(fixture.source.enabled).toBe(true);
+    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    expect(fixture.deliveries().map((record) => record.body)).toEqual(['waiting']);
+  });
+
+  it('stops polling when stopped', async () => {
+    const fixture = await setUp();
+    await fixture.source.start();
+    const startedStopping = Date.now();
+    await fixture.source.stop();
+    expect(Date.now() - startedStopping).toBeLessThan(5000);
+
+    await fixture.send('after stop');
+    await sleep(1500);
+    expect(fixture.batches()).toEqual([]);
+    expect(await messagesIn(fixture.queueUrl)).toBe(1);
+  });
+});

@@ -1,0 +1,334 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FunctionHost, type LocalFunction, resolveHandler } from '../../../../local/lambda/function-host';
+import { makeTempDir, waitFor, writeFile } from '../../../helpers/local-runtime';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const HANDLERS: Record<string, string> = {
+  'environment/index.mjs': `
+export const handler = async (event) => {
+  if (event.set) process.env.SET_BY_HANDLER = event.set;
+  return {
+    color: process.env.FN_COLOR,
+    shared: process.env.SHARED,
+    setByHandler: process.env.SET_BY_HANDLER ?? null,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    taskRoot: process.env.LAMBDA_TASK_ROOT,
+  };
+};`,
+  'context/app.mjs': `
+export const lambdaHandler = async (event, context) => {
+  const before = context.getRemainingTimeInMillis();
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  return {
+    event,
+    before,
+    after: context.getRemainingTimeInMillis(),
+    functionName: context.functionName,
+    functionVersion: context.functionVersion,
+    invokedFunctionArn: context.invokedFunctionArn,
+    memoryLimitInMB: context.memoryLimitInMB,
+    awsRequestId: context.awsRequestId,
+    logGroupName: context.logGroupName,
+  };
+};`,
+  'errors/index.mjs': `
+export const handler = async (event) => {
+  if (event.kind === 'typed') {
+    const error = new Error('card declined');
+    error.name = 'PaymentDeclined';
+    throw error;
+  }
+  if (event.kind === 'string') throw 'plain text thrown';
+  if (event.kind === 'exit') process.exit(3);
+  console.log('handled', JSON.stringify(event));
+  return undefined;
+};`,
+  'state/index.mjs': `
+let invocations = 0;
+export const handler = async (event) => {
+  invocations += 1;
+  if (event.hang) await new Promise(() => {});
+  if (event.spin) for (;;) {}
+  return { invocations };
+};`,
+  'serial/index.mjs': `
+let running = 0;
+export const handler = async () => {
+  running += 1;
+  const concurrent = running;
+  const startedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  running -= 1;
+  return { concurrent, startedAt, endedAt: Date.now() };
+};`,
+  'shapes/index.cjs': `
+exports.handler = async () => ({ when: new Date(0), nothing: undefined, list: [1, 'two'] });`,
+};
+
+describe('FunctionHost', () => {
+  const artifacts = makeTempDir('function-host-artifacts');
+  const logs = makeTempDir('function-host-logs');
+  for (const [path, source] of Object.entries(HANDLERS)) writeFile(artifacts.path, path, source);
+
+  const host = new FunctionHost({ SHARED: 'from-the-host', FN_COLOR: 'base' }, logs.path);
+  const register = (overrides: Partial<LocalFunction> & Pick<LocalFunction, 'name'>) =>
+    host.register({
+      logicalId: overrides.name,
+      artifactDir: join(artifacts.path, 'environment'),
+      handler: 'index.handler',
+      timeoutSeconds: 3,
+      memoryMb: 128,
+      arn: `arn:aws:lambda:us-east-1:123456789012:function:${overrides.name}`,
+      environment: {},
+      ...overrides,
+    });
+
+  register({ name: 'red', environment: { FN_COLOR: 'red' } });
+  register({ name: 'blue', environment: { FN_COLOR: 'blue' }, memoryMb: 256 });
+  register({ name: 'plain' });
+  register({ name: 'context', artifactDir: join(artifacts.path, 'context'), handler: 'app.lambdaHandler' });
+  register({ name: 'errors', artifactDir: join(artifacts.path, 'errors') });
+  register({ name: 'state', artifactDir: join(artifacts.path, 'state'), timeoutSeconds: 0.5 });
+  register({ name: 'serial', artifactDir: join(artifacts.path, 'serial') });
+  register({ name: 'shapes', artifactDir: join(artifacts.path, 'shapes') });
+  register({
+    name: 'missing-export',
+    artifactDir: join(artifacts.path, 'environment'),
+    handler: 'index.nope',
+  });
+
+  afterAll(async () => {
+    await host.stop();
+    artifacts.remove();
+    logs.remove();
+  });
+
+  const resultOf = async (name: string, event: unknown = {}) => {
+    const invocation = await host.invoke(name, event);
+    if (!invocation.ok) throw new Error(`${name} failed: ${JSON.stringify(invocation.error)}`);
+    return invocation.result as Record<string, unknown>;
+  };
+
+  describe('environment', () => {
+    it("gives each function its own environment variables over the host's, even when they run at once", async () => {
+      const [red, blue, plain] = await Promise.all([resultOf('red'), resultOf('blue'), resultOf('plain')]);
+      expect(red).toMatchObject({
+        color: 'red',
+        shared: 'from-the-host',
+        functionName: 'red',
+        memory: '128',
+      });
+      expect(blue).toMatchObject({
+        color: 'blue',
+        shared: 'from-the-host',
+        functionName: 'blue',
+        memory: '256',
+      });
+      expect(plain).toMatchObject({ color: 'base', functionName: 'plain' });
+      expect(red.taskRoot).toBe(join(artifacts.path, 'environment'));
+    });
+
+    it('keeps what one function writes to process.env away from other functions and from the host', async () => {
+      expect(await resultOf('red', { set: 'red-was-here' })).toMatchObject({ setByHandler: 'red-was-here' });
+      expect(await resultOf('red')).toMatchObject({ setByHandler: 'red-was-here' });
+      expect(await resultOf('blue')).toMatchObject({ setByHandler: null });
+      expect(process.env.SET_BY_HANDLER).toBeUndefined();
+      expect(process.env.FN_COLOR).toBeUndefined();
+    });
+  });
+
+  describe('the Lambda context', () => {
+    it('names the function, its version, ARN, memory and log group', async () => {
+      expect(await resultOf('context', { hello: 'world' })).toMatchObject({
+        event: { hello: 'world' },
+        functionName: 'context',
+        functionVersion: '$LATEST',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:context',
+        memoryLimitInMB: '128',
+        logGroupName: '/aws/lambda/context',
+      });
+    });
+
+    it('counts down the remaining time from the timeout', async () => {
+      const { before, after } = (await resultOf('context')) as { before: number; after: number };
+      expect(before).toBeGreaterThan(2000);
+      expect(before).toBeLessThanOrEqual(3000);
+      expect(after).toBeLessThanOrEqual(before - 100);
+    });
+
+    it('gives each invocation its own request id, the one the result reports', async () => {
+      const first = await host.invoke('context', {});
+      const second = await host.invoke('context', {});
+      expect(first.requestId).toMatch(UUID);
+      expect(second.requestId).toMatch(UUID);
+      expect(first.requestId).not.toBe(second.requestId);
+      expect(first.ok && (first.result as { awsRequestId: string }).awsRequestId).toBe(first.requestId);
+    });
+  });
+
+  describe('results and errors', () => {
+    it('serialises the result as JSON, as Lambda does, and gives null for undefined', async () => {
+      expect(await resultOf('shapes')).toEqual({ when: '1970-01-01T00:00:00.000Z', list: [1, 'two'] });
+      expect(await host.invoke('errors', { kind: 'none' })).toMatchObject({ ok: true, result: null });
+    });
+
+    it("turns a thrown error into ok: false with the error's type and message", async () => {
+      const invocation = await host.invoke('errors', { kind: 'typed' });
+      expect(invocation).toMatchObject({
+        ok: false,
+        error: { errorType: 'PaymentDeclined', errorMessage: 'card declined' },
+      });
+      expect(invocation.requestId).toMatch(UUID);
+      expect(invocation.durationMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('reports something thrown that is not an Error as an Error with its text', async () => {
+      expect(await host.invoke('errors', { kind: 'string' })).toMatchObject({
+        ok: false,
+        error: { errorType: 'Error', errorMessage: 'plain text thrown' },
+      });
+    });
+
+    it('reports a handler export that does not exist', async () => {
+      const invocation = await host.invoke('missing-export', {});
+      expect(invocation.ok).toBe(false);
+      expect(!invocation.ok && invocation.error.errorMessage).toContain(
+        'does not export a function named nope',
+      );
+    });
+
+    it('reports an environment that exits, and starts a new one for the next invocation', async () => {
+      expect(await host.invoke('errors', { kind: 'exit' })).toMatchObject({
+        ok: false,
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: 'The execution environment exited with code 3',
+        },
+      });
+      expect(await host.invoke('errors', { kind: 'none' })).toMatchObject({ ok: true });
+    });
+
+    it("writes the function's output and its errors to the function's log file", async () => {
+      await host.invoke('errors', { kind: 'none', marker: 'log-line-1' });
+      await host.invoke('errors', { kind: 'typed' });
+      const logFile = host.logFile('errors');
+      expect(logFile).toBe(join(logs.path, 'errors.log'));
+      const text = await waitFor('both lines in the log file', () => {
+        const content = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+        return content.includes('log-line-1') && content.includes('card declined') && content;
+      });
+      const errorLine = text.split('\n').find((line) => line.includes('Invoke Error'));
+      expect(JSON.parse(errorLine ?? '{}')).toMatchObject({
+        level: 'ERROR',
+        errorType: 'PaymentDeclined',
+        errorMessage: 'card declined',
+      });
+    });
+  });
+
+  describe('execution environments', () => {
+    it('keeps module state between invocations of a warm environment', async () => {
+      const first = (await resultOf('state')).invocations as number;
+      expect(await resultOf('state')).toEqual({ invocations: first + 1 });
+    });
+
+    it('runs the invocations of one function one at a time', async () => {
+      const results = await Promise.all([resultOf('serial'), resultOf('serial'), resultOf('serial')]);
+      expect(results.map((result) => result.concurrent)).toEqual([1, 1, 1]);
+      const spans = results
+        .map((result) => [result.startedAt as number, result.endedAt as number] as const)
+        .sort(([a], [b]) => a - b);
+      for (let index = 1; index < spans.length; index += 1) {
+        expect(spans[index]?.[0]).toBeGreaterThanOrEqual(spans[index - 1]?.[1] ?? Number.POSITIVE_INFINITY);
+      }
+    });
+
+    it('times out an invocation with Sandbox.Timedout, and the next one starts a fresh environment', async () => {
+      await resultOf('state');
+      const timedOut = await host.invoke('state', { hang: true });
+      expect(timedOut).toMatchObject({
+        ok: false,
+        error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.50 seconds' },
+      });
+      expect(timedOut.durationMs).toBeGreaterThanOrEqual(450);
+      expect(await resultOf('state')).toEqual({ invocations: 1 });
+    });
+
+    it('times out a handler that never yields (a busy loop) too', async () => {
+      expect(await host.invoke('state', { spin: true })).toMatchObject({
+        ok: false,
+        error: { errorType: 'Sandbox.Timedout' },
+      });
+      expect(await resultOf('state')).toEqual({ invocations: 1 });
+    });
+
+    it('serves invocations queued behind one that times out from the fresh environment', async () => {
+      const [timedOut, next] = await Promise.all([
+        host.invoke('state', { hang: true }),
+        host.invoke('state', {}),
+      ]);
+      expect(timedOut).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+      expect(next).toMatchObject({ ok: true, result: { invocations: 1 } });
+    });
+  });
+
+  it('lists the registered functions', () => {
+    expect(host.functions.map((fn) => fn.name)).toEqual([
+      'red',
+      'blue',
+      'plain',
+      'context',
+      'errors',
+      'state',
+      'serial',
+      'shapes',
+      'missing-export',
+    ]);
+  });
+
+  it('refuses to invoke a function it does not host', () => {
+    expect(() => host.invoke('unknown', {})).toThrow('No function named unknown in the local stack');
+  });
+
+  it('refuses to register a function whose artifact is missing, pointing at the build', () => {
+    expect(() => register({ name: 'unbuilt', artifactDir: join(artifacts.path, 'not-built') })).toThrow(
+      'run `npm run build`',
+    );
+    expect(host.functions.map((fn) => fn.name)).not.toContain('unbuilt');
+  });
+});
+
+describe('resolveHandler', () => {
+  const artifacts = makeTempDir('resolve-handler');
+  afterAll(() => artifacts.remove());
+
+  it.each(['mjs', 'js', 'cjs'])('finds a .%s module and the export the handler names', (extension) => {
+    const dir = join(artifacts.path, extension);
+    const modulePath = writeFile(dir, `src/app.${extension}`, '');
+    expect(resolveHandler(dir, 'src/app.lambdaHandler')).toEqual({ modulePath, exportName: 'lambdaHandler' });
+  });
+
+  it('prefers .mjs, as sam build with esbuild writes ESM bundles', () => {
+    const dir = join(artifacts.path, 'both');
+    const mjs = writeFile(dir, 'index.mjs', '');
+    writeFile(dir, 'index.js', '');
+    expect(resolveHandler(dir, 'index.handler').modulePath).toBe(mjs);
+  });
+
+  it('names the missing module, the folder and `npm run build` when the artifact is missing', () => {
+    const dir = join(artifacts.path, 'empty');
+    expect(() => resolveHandler(dir, 'index.handler')).toThrow(
+      `No index{.mjs,.js,.cjs} in ${dir}: run \`npm run build\``,
+    );
+  });
+
+  it('refuses a handler that is not file.export', () => {
+    expect(() => resolveHandler(artifacts.path, 'handler')).toThrow(
+      'Handler handler is not of the form file.export',
+    );
+    expect(() => resolveHandler(artifacts.path, '.handler')).toThrow('is not of the form file.export');
+  });
+});
