@@ -22,6 +22,7 @@ const settings: LocalStackSettings = {
   region: process.env.LOCAL_REGION ?? LOCAL_REGION,
   stackName: process.env.LOCAL_STACK_NAME ?? 'local',
   retryDelaySeconds: numberFrom('LOCAL_RETRY_DELAY_SECONDS', 2),
+  firehoseBufferIntervalSeconds: numberFrom('LOCAL_FIREHOSE_BUFFER_SECONDS', 5),
   build: process.env.LOCAL_SKIP_BUILD !== '1',
   log: consoleLog,
 };

@@ -8,13 +8,14 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import type { FunctionHost } from '../lambda/function-host';
+import type { InvocationError } from '../lambda/function-host';
 import { orderIdOf, type RuntimeLog } from '../log';
 
 export interface SqsEventSourceSettings {
   /** Shown in log lines: the pipeline the messages belong to. */
   label: string;
-  functionName: string;
+  /** Who consumes the batches, for log lines: a function name, or a delivery stream for SNS bridges. */
+  target: string;
   queueUrl: string;
   queueArn: string;
   region: string;
@@ -27,6 +28,8 @@ export interface SqsEventSourceSettings {
    * visibility timeout; locally this is shortened so that retries and DLQ moves happen in seconds.
    */
   retryDelaySeconds: number;
+  /** Log failures only (for bridges whose target logs each message itself). */
+  quiet?: boolean;
 }
 
 const toLambdaAttributes = (attributes: Record<string, MessageAttributeValue> = {}): SQSMessageAttributes =>
@@ -80,6 +83,11 @@ export const failedMessageIds = (
   return new Set(ids as string[]);
 };
 
+/** Receives one batch, as Lambda invokes a function with it: a result, or an error for the whole batch. */
+export type BatchConsumer = (
+  event: SQSEvent,
+) => Promise<{ ok: true; result: unknown } | { ok: false; error: InvocationError }>;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -95,7 +103,7 @@ export class SqsEventSource {
   constructor(
     readonly settings: SqsEventSourceSettings,
     private readonly sqs: SQSClient,
-    private readonly functions: FunctionHost,
+    private readonly consume: BatchConsumer,
     private readonly log: RuntimeLog,
   ) {}
 
@@ -172,15 +180,15 @@ export class SqsEventSource {
   }
 
   private async deliver(messages: Message[]) {
-    const { functionName, queueArn, region, reportBatchItemFailures, queueUrl, label } = this.settings;
+    const { target, queueArn, region, reportBatchItemFailures, queueUrl, label } = this.settings;
     const records = messages.map((message) => toSqsRecord(message, queueArn, region));
     const event: SQSEvent = { Records: records };
-    const result = await this.functions.invoke(functionName, event);
+    const result = await this.consume(event);
     const failed = failedMessageIds(records, result, reportBatchItemFailures);
     if (!result.ok) {
       this.log.warn(
         label,
-        `${functionName} failed on a batch of ${records.length}: ${result.error.errorType}: ${result.error.errorMessage}`,
+        `${target} failed on a batch of ${records.length}: ${result.error.errorType}: ${result.error.errorMessage}`,
       );
     }
 
@@ -188,7 +196,7 @@ export class SqsEventSource {
       const order = orderIdOf(record.body);
       const attempt = Number(record.attributes.ApproximateReceiveCount);
       if (!failed.has(record.messageId)) {
-        this.log.info(label, `order ${order} processed by ${functionName}`);
+        if (!this.settings.quiet) this.log.info(label, `order ${order} processed by ${target}`);
       } else if (this.maxReceiveCount !== undefined && attempt >= this.maxReceiveCount) {
         this.log.warn(
           label,

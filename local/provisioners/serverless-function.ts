@@ -74,7 +74,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
         new SqsEventSource(
           {
             label: [...stack.path, logicalId].join('/'),
-            functionName: name,
+            target: name,
             queueArn,
             queueUrl: await queueUrlOf(queueArn, runtime),
             region: stack.pseudo.region,
@@ -87,7 +87,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
             retryDelaySeconds: runtime.retryDelaySeconds,
           },
           runtime.clients.sqs,
-          runtime.functions,
+          (event) => runtime.functions.invoke(name, event),
           runtime.log,
         ),
       );
@@ -95,5 +95,12 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
       runtime.notEmulated.push(`${event.Type} event ${eventName} of ${logicalId}`);
     }
   }
-  return { ref: name, attributes: { Arn: functionArn } };
+  const alias = properties.AutoPublishAlias as string | undefined;
+  return {
+    ref: name,
+    attributes: {
+      Arn: functionArn,
+      ...(alias ? { Alias: `${functionArn}:${alias}`, Version: `${functionArn}:1` } : {}),
+    },
+  };
 };

@@ -1,4 +1,5 @@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { bridgeFirehoseSubscription } from '../event-sources/sns-firehose-bridge';
 import { type Provisioner, physicalName } from '../stack/resources';
 import { attributesFrom } from './attributes';
 
@@ -31,14 +32,14 @@ export const createSnsTopic: Provisioner = async ({ logicalId, properties, stack
   return { ref: TopicArn as string, attributes: { TopicArn, TopicName: name } };
 };
 
-/** Protocols moto delivers itself; the others need a bridge in the local runtime. */
+/** Protocols moto delivers itself; `firehose` is bridged by the local runtime; others are not emulated. */
 const DELIVERED_BY_MOTO = new Set(['sqs']);
 
-export const createSnsSubscription: Provisioner = async (
-  { logicalId, properties, stack },
-  { clients, log, notEmulated },
-) => {
+export const createSnsSubscription: Provisioner = async (resource, runtime) => {
+  const { logicalId, properties, stack } = resource;
+  const { clients, log, notEmulated } = runtime;
   const protocol = String(properties.Protocol);
+  if (protocol === 'firehose') return bridgeFirehoseSubscription(resource, runtime);
   if (!DELIVERED_BY_MOTO.has(protocol)) {
     notEmulated.push(`AWS::SNS::Subscription ${[...stack.path, logicalId].join('/')} (protocol ${protocol})`);
     log.warn('stack', `${logicalId}: SNS ${protocol} subscriptions are not delivered locally yet`);

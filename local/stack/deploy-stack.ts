@@ -1,6 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { createDynamoDbTable } from '../provisioners/dynamodb';
+import { createFirehoseDeliveryStream } from '../provisioners/firehose';
 import { createKmsAlias, createKmsKey } from '../provisioners/kms';
+import { createS3Bucket, recordS3BucketPolicy } from '../provisioners/s3';
 import { createGatewayResponse, createServerlessApi } from '../provisioners/serverless-api';
 import { createServerlessFunction } from '../provisioners/serverless-function';
 import { createSnsSubscription, createSnsTopic } from '../provisioners/sns';
@@ -37,11 +39,14 @@ export interface DeployOptions {
 const provisioners: Record<string, Provisioner> = {
   'AWS::ApiGateway::GatewayResponse': createGatewayResponse,
   'AWS::DynamoDB::Table': createDynamoDbTable,
+  'AWS::KinesisFirehose::DeliveryStream': createFirehoseDeliveryStream,
   'AWS::KMS::Alias': createKmsAlias,
   'AWS::KMS::Key': createKmsKey,
   'AWS::Serverless::Api': createServerlessApi,
   'AWS::Serverless::Application': async (resource, runtime) => createNestedApplication(resource, runtime),
   'AWS::Serverless::Function': createServerlessFunction,
+  'AWS::S3::Bucket': createS3Bucket,
+  'AWS::S3::BucketPolicy': recordS3BucketPolicy,
   'AWS::SNS::Subscription': createSnsSubscription,
   'AWS::SNS::Topic': createSnsTopic,
   'AWS::SQS::Queue': createSqsQueue,

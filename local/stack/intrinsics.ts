@@ -81,6 +81,9 @@ const ref = (name: string, scope: EvaluationScope): unknown => {
   const pseudo = pseudoParameter(name, scope);
   if (pseudo !== undefined) return pseudo;
   if (name in scope.parameters) return scope.parameters[name];
+  // SAM's `!Ref Function.Alias` / `!Ref Function.Version` (with AutoPublishAlias).
+  const dot = name.indexOf('.');
+  if (dot > 0 && !scope.resources.has(name)) return getAtt(name.slice(0, dot), name.slice(dot + 1), scope);
   return resourceOf(name, scope).ref;
 };
 
@@ -211,7 +214,7 @@ export const referencedLogicalIds = (value: unknown, found = new Set<string>()):
   const call = asIntrinsic(value);
   if (call) {
     const [name, args] = call;
-    if (name === 'Ref' && typeof args === 'string') found.add(args);
+    if (name === 'Ref' && typeof args === 'string') found.add(args.split('.')[0] ?? args);
     else if (name === 'Fn::GetAtt') {
       found.add(typeof args === 'string' ? (args.split('.')[0] ?? args) : String((args as unknown[])[0]));
     } else if (name === 'Fn::Sub') {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { RestApiServer } from '../api/rest-api-server';
@@ -26,6 +27,8 @@ export interface LocalStackSettings {
   stackName: string;
   /** Seconds before a failed SQS message is retried locally (Lambda waits for the visibility timeout). */
   retryDelaySeconds: number;
+  /** The longest a Firehose delivery stream buffers locally (templates say 60 s or more). */
+  firehoseBufferIntervalSeconds: number;
   /** Run `sam build` first (off when the caller has just built). */
   build: boolean;
   log: RuntimeLog;
@@ -69,6 +72,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
   const stopEverything = async (runtime?: LocalRuntime) => {
     await Promise.all((runtime?.eventSources ?? []).map((source) => source.stop()));
     await api.close();
+    await Promise.all([...(runtime?.deliveryStreams.values() ?? [])].map((stream) => stream.stop()));
     await functions.stop();
     await moto.stop();
   };
@@ -80,6 +84,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       clients: {
         dynamodb: new DynamoDBClient(clientConfig),
         kms: new KMSClient(clientConfig),
+        s3: new S3Client(clientConfig),
         sns: new SNSClient(clientConfig),
         sqs: new SQSClient(clientConfig),
       },
@@ -89,6 +94,8 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       eventSources: [],
       log,
       retryDelaySeconds: settings.retryDelaySeconds,
+      deliveryStreams: new Map(),
+      firehoseBufferIntervalSeconds: settings.firehoseBufferIntervalSeconds,
       notEmulated: [],
     };
     const stack = await deployStack(
@@ -127,7 +134,7 @@ export const describeLocalStack = (
   const lines = [
     `Local stack "${settings.stackName}" (region ${settings.region}) is up.`,
     '',
-    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS`,
+    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS, S3`,
     ...runtime.api.routeList.map(
       (route) =>
         `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}`,
@@ -140,7 +147,11 @@ export const describeLocalStack = (
       const queue = source.queueArn.split(':').pop();
       const window = source.maximumBatchingWindowInSeconds;
       const failures = source.reportBatchItemFailures ? ', ReportBatchItemFailures' : '';
-      return `  SQS event source  ${queue} -> ${source.functionName} (batch ${source.batchSize}, window ${window} s${failures}, ${source.enabled ? 'enabled' : 'disabled'})`;
+      return `  SQS event source  ${queue} -> ${source.target} (batch ${source.batchSize}, window ${window} s${failures}, ${source.enabled ? 'enabled' : 'disabled'})`;
+    }),
+    ...[...runtime.deliveryStreams.values()].map(({ definition: stream }) => {
+      const processor = stream.processor ? `, transform ${stream.processor.functionName}` : '';
+      return `  Firehose          ${stream.name} -> s3://${stream.bucketName}/${stream.prefix} (${stream.compression}${processor}, flushes at ${stream.bufferSizeBytes / 1024 / 1024} MiB or after ${stream.localBufferIntervalSeconds} s locally; ${stream.bufferIntervalSeconds} s in AWS)`;
     }),
     `  Retries           failed SQS messages are retried after ${settings.retryDelaySeconds} s locally (in AWS: the queue's visibility timeout)`,
     `  Not emulated      ${runtime.notEmulated.length} resources: IAM, log groups, alarms and other control-plane-only kinds (see README)`,

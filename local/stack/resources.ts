@@ -1,9 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RestApiServer } from '../api/rest-api-server';
 import type { SqsEventSource } from '../event-sources/sqs-event-source';
+import type { LocalDeliveryStream } from '../firehose/delivery-stream';
 import type { FunctionHost } from '../lambda/function-host';
 import type { RuntimeLog } from '../log';
 import type { TemplateResource } from '../template/parse-template';
@@ -12,6 +14,7 @@ import type { PseudoParameters, ResourceState } from './intrinsics';
 export interface AwsClients {
   dynamodb: DynamoDBClient;
   kms: KMSClient;
+  s3: S3Client;
   sns: SNSClient;
   sqs: SQSClient;
 }
@@ -26,6 +29,10 @@ export interface LocalRuntime {
   eventSources: SqsEventSource[];
   log: RuntimeLog;
   retryDelaySeconds: number;
+  /** Firehose delivery streams by ARN. */
+  deliveryStreams: Map<string, LocalDeliveryStream>;
+  /** The longest a delivery stream buffers locally (the template's interval when shorter). */
+  firehoseBufferIntervalSeconds: number;
   /** Resource kinds that exist only on paper locally, with their logical ids, for the start-up summary. */
   notEmulated: string[];
 }

@@ -5,10 +5,12 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { RestApiServer } from '../../local/api/rest-api-server';
 import type { RuntimeLog } from '../../local/log';
-import type { AwsClients } from '../../local/stack/resources';
+import type { AwsClients, LocalRuntime } from '../../local/stack/resources';
 
 /** A fresh directory under the OS temp dir; removed by `remove()`. */
 export const makeTempDir = (prefix: string) => {
@@ -64,6 +66,22 @@ export const awsClients = (config: object): AwsClients => ({
   kms: new KMSClient(config),
   sns: new SNSClient(config),
   sqs: new SQSClient(config),
+  s3: new S3Client({ ...config, forcePathStyle: true }),
+});
+
+/** A LocalRuntime for tests of provisioners and stacks: quiet, short delays, nothing registered yet. */
+export const aLocalRuntime = (
+  parts: Pick<LocalRuntime, 'clients' | 'functions'> & Partial<LocalRuntime>,
+): LocalRuntime => ({
+  api: new RestApiServer(parts.functions, recordingLog()),
+  apiBaseUrl: 'http://127.0.0.1:3999/',
+  eventSources: [],
+  log: recordingLog(),
+  retryDelaySeconds: 1,
+  deliveryStreams: new Map(),
+  firehoseBufferIntervalSeconds: 1,
+  notEmulated: [],
+  ...parts,
 });
 
 /**

@@ -111,7 +111,7 @@ describe('SqsEventSource against moto', () => {
     const source = new SqsEventSource(
       {
         label: name,
-        functionName: name,
+        target: name,
         queueUrl,
         queueArn: await queueArn(queueUrl),
         region: LOCAL_REGION,
@@ -123,7 +123,7 @@ describe('SqsEventSource against moto', () => {
         ...settings,
       },
       sqs,
-      functions,
+      (event) => functions.invoke(name, event),
       log,
     );
     sources.push(source);

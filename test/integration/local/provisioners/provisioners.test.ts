@@ -12,7 +12,13 @@ import { createServerlessFunction } from '../../../../local/provisioners/serverl
 import { createSnsSubscription, createSnsTopic } from '../../../../local/provisioners/sns';
 import { createSqsQueue, createSqsQueuePolicy } from '../../../../local/provisioners/sqs';
 import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
-import { awsClients, makeTempDir, recordingLog, writeFile } from '../../../helpers/local-runtime';
+import {
+  aLocalRuntime,
+  awsClients,
+  makeTempDir,
+  recordingLog,
+  writeFile,
+} from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
 const stack: StackFrame = {
@@ -48,7 +54,7 @@ describe('the AWS provisioners against moto', () => {
 
   beforeAll(() => {
     const functions = new FunctionHost(moto.environment(), dir.path);
-    runtime = {
+    runtime = aLocalRuntime({
       clients: awsClients(moto.clientConfig()),
       functions,
       api: new RestApiServer(functions, recordingLog()),
@@ -56,8 +62,7 @@ describe('the AWS provisioners against moto', () => {
       eventSources: [],
       log: recordingLog(),
       retryDelaySeconds: 2,
-      notEmulated: [],
-    };
+    });
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { type DeployedStack, deployStack } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
-import { awsClients, makeTempDir, recordingLog } from '../../../helpers/local-runtime';
+import { aLocalRuntime, awsClients, makeTempDir, recordingLog } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
 const FIXTURES = resolve(__dirname, '../../../fixtures');
@@ -34,7 +34,7 @@ describe('deployStack against moto', () => {
     const functions = new FunctionHost(moto.environment(), logs.path);
     const log = recordingLog();
     const api = new RestApiServer(functions, log);
-    const runtime: LocalRuntime = {
+    const runtime: LocalRuntime = aLocalRuntime({
       clients: awsClients(moto.clientConfig()),
       functions,
       api,
@@ -42,8 +42,7 @@ describe('deployStack against moto', () => {
       eventSources: [],
       log,
       retryDelaySeconds: 1,
-      notEmulated: [],
-    };
+    });
     runtimes.push(runtime);
     return runtime;
   };

@@ -8,7 +8,13 @@ import {
 } from '../../../../local/provisioners/serverless-api';
 import { createServerlessFunction } from '../../../../local/provisioners/serverless-function';
 import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
-import { makeTempDir, recordingLog, unreachableClients, writeFile } from '../../../helpers/local-runtime';
+import {
+  aLocalRuntime,
+  makeTempDir,
+  recordingLog,
+  unreachableClients,
+  writeFile,
+} from '../../../helpers/local-runtime';
 
 const ORDER_MODEL = {
   $schema: 'http://json-schema.org/draft-04/schema#',
@@ -52,7 +58,7 @@ describe('the API and function provisioners (no AWS calls)', () => {
   };
   const functions = new FunctionHost({}, logs.path);
   const api = new RestApiServer(functions, recordingLog());
-  const runtime: LocalRuntime = {
+  const runtime: LocalRuntime = aLocalRuntime({
     clients: unreachableClients(),
     functions,
     api,
@@ -60,8 +66,7 @@ describe('the API and function provisioners (no AWS calls)', () => {
     eventSources: [],
     log: recordingLog(),
     retryDelaySeconds: 1,
-    notEmulated: [],
-  };
+  });
   const toCreate = (
     logicalId: string,
     type: string,

@@ -10,7 +10,13 @@ import {
 import { TemplateError } from '../../../../local/stack/intrinsics';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import type { TemplateResource } from '../../../../local/template/parse-template';
-import { makeTempDir, recordingLog, unreachableClients, writeFile } from '../../../helpers/local-runtime';
+import {
+  aLocalRuntime,
+  makeTempDir,
+  recordingLog,
+  unreachableClients,
+  writeFile,
+} from '../../../helpers/local-runtime';
 
 const resource = (
   Type: string,
@@ -156,7 +162,7 @@ describe('deployStack without AWS (templates of kinds the local stack only recor
 
   beforeEach(() => {
     functions = new FunctionHost({}, logDir.path);
-    runtime = {
+    runtime = aLocalRuntime({
       // Any AWS call fails at once: these templates must not need one.
       clients: unreachableClients(),
       functions,
@@ -165,8 +171,7 @@ describe('deployStack without AWS (templates of kinds the local stack only recor
       eventSources: [],
       log: recordingLog(),
       retryDelaySeconds: 1,
-      notEmulated: [],
-    };
+    });
   });
 
   afterAll(async () => {

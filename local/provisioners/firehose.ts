@@ -1,0 +1,84 @@
+import { type Compression, LocalDeliveryStream } from '../firehose/delivery-stream';
+import { arn, type Provisioner, physicalName } from '../stack/resources';
+
+interface ProcessorParameter {
+  ParameterName: string;
+  ParameterValue: unknown;
+}
+
+interface S3Destination {
+  BucketARN: string;
+  Prefix?: string;
+  ErrorOutputPrefix?: string;
+  BufferingHints?: { IntervalInSeconds?: unknown; SizeInMBs?: unknown };
+  CompressionFormat?: string;
+  EncryptionConfiguration?: { KMSEncryptionConfig?: { AWSKMSKeyARN: string } };
+  ProcessingConfiguration?: {
+    Enabled?: unknown;
+    Processors?: { Type: string; Parameters?: ProcessorParameter[] }[];
+  };
+}
+
+const EMULATED_COMPRESSION = new Set(['UNCOMPRESSED', 'GZIP']);
+const MIB = 1024 * 1024;
+
+const lambdaProcessorOf = (destination: S3Destination) => {
+  const configuration = destination.ProcessingConfiguration;
+  if (!configuration || String(configuration.Enabled) !== 'true') return undefined;
+  const lambda = configuration.Processors?.find((processor) => processor.Type === 'Lambda');
+  if (!lambda) return undefined;
+  const parameter = (name: string) =>
+    lambda.Parameters?.find((entry) => entry.ParameterName === name)?.ParameterValue;
+  const functionArn = String(parameter('LambdaArn'));
+  return {
+    functionArn,
+    // arn:aws:lambda:region:account:function:name[:qualifier]
+    functionName: functionArn.split(':')[6] ?? functionArn,
+    numberOfRetries: Number(parameter('NumberOfRetries') ?? 3),
+    bufferSizeBytes: Number(parameter('BufferSizeInMBs') ?? 1) * MIB,
+  };
+};
+
+/** AWS::KinesisFirehose::DeliveryStream with an S3 destination, emulated by the local runtime. */
+export const createFirehoseDeliveryStream: Provisioner = async (
+  { logicalId, properties, stack },
+  runtime,
+) => {
+  const name = (properties.DeliveryStreamName as string | undefined) ?? physicalName(stack, logicalId, 64);
+  const streamArn = arn(stack.pseudo, 'firehose', `deliverystream/${name}`);
+  const destination = (properties.ExtendedS3DestinationConfiguration ??
+    properties.S3DestinationConfiguration) as S3Destination | undefined;
+  if (!destination) throw new Error('only S3 destinations are emulated locally');
+  const compression = String(destination.CompressionFormat ?? 'UNCOMPRESSED');
+  if (!EMULATED_COMPRESSION.has(compression)) {
+    throw new Error(`CompressionFormat ${compression} is not emulated locally (GZIP and UNCOMPRESSED are)`);
+  }
+  const processor = lambdaProcessorOf(destination);
+  if (processor && !runtime.functions.functions.some((fn) => fn.name === processor.functionName)) {
+    throw new Error(`the processor ${processor.functionArn} is not a function of the local stack`);
+  }
+  const intervalSeconds = Number(destination.BufferingHints?.IntervalInSeconds ?? 300);
+  const stream = new LocalDeliveryStream(
+    {
+      name,
+      arn: streamArn,
+      label: [...stack.path, logicalId].join('/'),
+      bucketName: destination.BucketARN.slice(destination.BucketARN.lastIndexOf(':') + 1),
+      prefix: destination.Prefix ?? '',
+      errorOutputPrefix: destination.ErrorOutputPrefix ?? '',
+      bufferIntervalSeconds: intervalSeconds,
+      localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.firehoseBufferIntervalSeconds),
+      bufferSizeBytes: Number(destination.BufferingHints?.SizeInMBs ?? 5) * MIB,
+      compression: compression as Compression,
+      kmsKeyArn: destination.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN,
+      processor,
+    },
+    {
+      s3: runtime.clients.s3,
+      invoke: (functionName, event) => runtime.functions.invoke(functionName, event),
+      log: runtime.log,
+    },
+  );
+  runtime.deliveryStreams.set(streamArn, stream);
+  return { ref: name, attributes: { Arn: streamArn } };
+};
