@@ -33,6 +33,7 @@ export const startLocalStackProcess = async (
       LOCAL_STATE_DIR: stateDir,
       LOCAL_STACK_NAME: 'e2e',
       LOCAL_RETRY_DELAY_SECONDS: '1',
+      LOCAL_FIREHOSE_BUFFER_SECONDS: '1',
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

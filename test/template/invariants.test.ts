@@ -222,6 +222,19 @@ Resources:
     expect(noWildcardActions(named)).toEqual([]);
   });
 
+  it('accepts a deny of <service>:*, which grants nothing (the deny-without-TLS guardrail)', () => {
+    const guardrail = template(`
+Resources:
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Statement: [{ Effect: Deny, Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }]
+`);
+    expect(noWildcardActions(guardrail)).toEqual([]);
+  });
+
   it('flags * and <service>:* in every kind of policy', () => {
     const wildcards = template(`
 Resources:
@@ -248,7 +261,7 @@ Resources:
     Properties: { Topics: [t], PolicyDocument: { Statement: [{ Effect: Allow, Action: 'sns:*' }] } }
   BucketPolicy:
     Type: AWS::S3::BucketPolicy
-    Properties: { Bucket: b, PolicyDocument: { Statement: [{ Effect: Deny, Action: 's3:*' }] } }
+    Properties: { Bucket: b, PolicyDocument: { Statement: [{ Effect: Allow, Principal: '*', Action: 's3:*' }] } }
   Permission:
     Type: AWS::Lambda::Permission
     Properties: { Action: 'lambda:*', FunctionName: f, Principal: sns.amazonaws.com }

@@ -205,7 +205,8 @@ const isPolicyDocument = (value: unknown) => isObject(value) && 'Statement' in v
 
 /**
  * No policy anywhere (IAM roles and policies, SAM function Policies, KMS key policies, queue, topic and
- * bucket policies, domain access policies, Lambda permissions) allows or denies `*` or `<service>:*`.
+ * bucket policies, domain access policies, Lambda permissions) allows `*` or `<service>:*`. Deny
+ * statements may: a guardrail such as "deny s3:* without TLS" grants nothing.
  */
 export const noWildcardActions: Invariant = (template) =>
   Object.entries(template.Resources).flatMap(([id, resource]) => {
@@ -217,7 +218,7 @@ export const noWildcardActions: Invariant = (template) =>
     });
     const actions = [
       ...statements.flatMap(({ path, value }) =>
-        isObject(value)
+        isObject(value) && value.Effect !== 'Deny'
           ? (['Action', 'NotAction'] as const).flatMap((key) =>
               strings(value[key]).map((action) => ({ path: `${path}.${key}`, action })),
             )
@@ -430,7 +431,7 @@ export const templateInvariants: Record<string, Invariant> = {
   'every dead-letter queue keeps messages for 14 days': deadLetterQueuesKeepMessagesFourteenDays,
   'every dead-letter queue has an alarm on its QueueName': deadLetterQueuesHaveAlarms,
   'every SNS subscription has a dead-letter queue': subscriptionsHaveDeadLetterQueues,
-  'no policy allows or denies * or <service>:* actions': noWildcardActions,
+  'no policy allows * or <service>:* actions': noWildcardActions,
   'every function runs nodejs22.x on arm64': functionsRunNode22OnArm64,
   'every function is bundled by esbuild as ESM for node22 with source maps': functionsAreBundledAsEsm,
   'every SQS event source reports batch item failures': sqsEventSourcesReportBatchItemFailures,
