@@ -18,6 +18,7 @@ const settings: LocalStackSettings = {
   host: process.env.LOCAL_HOST ?? '127.0.0.1',
   apiPort: numberFrom('LOCAL_API_PORT', 3000),
   motoPort: numberFrom('LOCAL_MOTO_PORT', 5050),
+  lambdaPort: numberFrom('LOCAL_LAMBDA_PORT', 3001),
   stateDir: resolve(PROJECT_ROOT, process.env.LOCAL_STATE_DIR ?? '.local'),
   region: process.env.LOCAL_REGION ?? LOCAL_REGION,
   stackName: process.env.LOCAL_STACK_NAME ?? 'local',

@@ -12,6 +12,8 @@ import type { InvocationError } from '../lambda/function-host';
 import { orderIdOf, type RuntimeLog } from '../log';
 
 export interface SqsEventSourceSettings {
+  /** For a Lambda event source mapping: its id and function, as the Lambda API shows them. */
+  mapping?: { uuid: string; functionArn: string };
   /** Shown in log lines: the pipeline the messages belong to. */
   label: string;
   /** Who consumes the batches, for log lines: a function name, or a delivery stream for SNS bridges. */
@@ -113,7 +115,11 @@ export class SqsEventSource {
 
   setEnabled(enabled: boolean) {
     this.settings.enabled = enabled;
+    this.lastModified = new Date();
   }
+
+  /** When the mapping was last changed, as Lambda's API reports it. */
+  lastModified = new Date();
 
   async start() {
     const { Attributes } = await this.sqs.send(

@@ -115,14 +115,28 @@ export class LocalDeliveryStream {
     return recordId;
   }
 
-  /** Delivers what is buffered now; flushes run one after another. */
+  /**
+   * Delivers what is buffered now; flushes run one after another. A delivery that fails unexpectedly is
+   * logged, and neither rejects (flushes started by a timer have nobody to catch it) nor stops the
+   * flushes after it.
+   */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const records = this.buffer;
     this.buffer = [];
     this.bufferedBytes = 0;
-    this.flushing = this.flushing.then(() => (records.length > 0 ? this.deliver(records) : undefined));
+    this.flushing = this.flushing.then(async () => {
+      if (records.length === 0) return;
+      try {
+        await this.deliver(records);
+      } catch (error) {
+        this.dependencies.log.warn(
+          this.definition.label,
+          `delivering ${records.length} records failed: ${(error as Error).message}`,
+        );
+      }
+    });
     return this.flushing;
   }
 
@@ -205,7 +219,7 @@ export class LocalDeliveryStream {
     const attempts = processor.numberOfRetries + 1;
     let failure = { errorCode: 'Lambda.FunctionError', errorMessage: '' };
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      const invocation = await this.dependencies.invoke(processor.functionName, event);
+      const invocation = await this.invokeOnce(processor.functionName, event);
       const problem = invocation.ok ? invalidTransformResponse(records, invocation.result) : undefined;
       if (invocation.ok && !problem)
         return this.outcomeOf(records, invocation.result, attempt, processor.functionArn);
@@ -237,6 +251,19 @@ export class LocalDeliveryStream {
         lambdaArn: processor.functionArn,
       })),
     };
+  }
+
+  /** One invocation; one that cannot even start (e.g. the environment fails to load) is a function error. */
+  private async invokeOnce(
+    functionName: string,
+    event: FirehoseTransformationEvent,
+  ): Promise<InvocationResult> {
+    try {
+      return await this.dependencies.invoke(functionName, event);
+    } catch (error) {
+      const { name = 'Error', message = String(error) } = error as Partial<Error>;
+      return { ok: false, requestId: '', error: { errorType: name, errorMessage: message }, durationMs: 0 };
+    }
   }
 
   private outcomeOf(

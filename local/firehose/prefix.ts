@@ -4,33 +4,41 @@
  * default time prefix `yyyy/MM/dd/HH/` appended.
  */
 const EXPRESSION = /!\{([^}:]+):([^}]*)\}/g;
-const DATE_TOKENS = /yyyy|yy|MM|dd|HH|mm|ss|SSS|'[^']*'/g;
+/** Quoted literals (`''` is a quote), a lone quote (an error), and runs of one pattern letter. */
+const DATE_TOKENS = /'(?:[^']|'')*'|'|([A-Za-z])\1*/g;
 
 const pad = (value: number, length = 2) => String(value).padStart(length, '0');
 
-/** The subset of java.time.format.DateTimeFormatter patterns that S3 prefixes use, in UTC. */
+export class PrefixError extends Error {}
+
+const FIELDS: Record<string, (time: Date) => string> = {
+  yyyy: (time) => pad(time.getUTCFullYear(), 4),
+  yy: (time) => pad(time.getUTCFullYear() % 100),
+  MM: (time) => pad(time.getUTCMonth() + 1),
+  M: (time) => String(time.getUTCMonth() + 1),
+  dd: (time) => pad(time.getUTCDate()),
+  d: (time) => String(time.getUTCDate()),
+  HH: (time) => pad(time.getUTCHours()),
+  H: (time) => String(time.getUTCHours()),
+  mm: (time) => pad(time.getUTCMinutes()),
+  m: (time) => String(time.getUTCMinutes()),
+  ss: (time) => pad(time.getUTCSeconds()),
+  s: (time) => String(time.getUTCSeconds()),
+  SSS: (time) => pad(time.getUTCMilliseconds(), 3),
+};
+
+/**
+ * The subset of java.time.format.DateTimeFormatter patterns that S3 prefixes use, in UTC. Letters are
+ * pattern letters in Java, so one this subset does not know is an error rather than literal text.
+ */
 export const formatTimestamp = (pattern: string, time: Date): string =>
   pattern.replace(DATE_TOKENS, (token) => {
-    switch (token) {
-      case 'yyyy':
-        return String(time.getUTCFullYear());
-      case 'yy':
-        return pad(time.getUTCFullYear() % 100);
-      case 'MM':
-        return pad(time.getUTCMonth() + 1);
-      case 'dd':
-        return pad(time.getUTCDate());
-      case 'HH':
-        return pad(time.getUTCHours());
-      case 'mm':
-        return pad(time.getUTCMinutes());
-      case 'ss':
-        return pad(time.getUTCSeconds());
-      case 'SSS':
-        return pad(time.getUTCMilliseconds(), 3);
-      default:
-        return token.slice(1, -1);
-    }
+    if (token === "'") throw new PrefixError(`unterminated quote in the timestamp pattern ${pattern}`);
+    if (token.startsWith("'")) return token === "''" ? "'" : token.slice(1, -1).replaceAll("''", "'");
+    const field = FIELDS[token];
+    if (!field)
+      throw new PrefixError(`the timestamp pattern ${token} (in ${pattern}) is not supported locally`);
+    return field(time);
   });
 
 const RANDOM_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -43,11 +51,9 @@ export interface PrefixContext {
   errorOutputType?: string;
 }
 
-export class PrefixError extends Error {}
-
 export const evaluatePrefix = (prefix: string, { timestamp, errorOutputType }: PrefixContext): string => {
   if (!prefix.includes('!{')) return `${prefix}${formatTimestamp('yyyy/MM/dd/HH/', timestamp)}`;
-  return prefix.replace(EXPRESSION, (expression, namespace: string, argument: string) => {
+  const evaluated = prefix.replace(EXPRESSION, (expression, namespace: string, argument: string) => {
     if (namespace === 'timestamp') return formatTimestamp(argument, timestamp);
     if (namespace === 'firehose' && argument === 'random-string') return randomString();
     if (namespace === 'firehose' && argument === 'error-output-type') {
@@ -56,6 +62,10 @@ export const evaluatePrefix = (prefix: string, { timestamp, errorOutputType }: P
     }
     throw new PrefixError(`${expression} is not supported by the local delivery stream`);
   });
+  // What is left of `!{` is not an expression Firehose knows, e.g. `!{timestamp}` without a pattern.
+  const malformed = /!\{[^}]*\}?/.exec(evaluated);
+  if (malformed) throw new PrefixError(`${malformed[0]} in ${prefix} is not a valid expression`);
+  return evaluated;
 };
 
 /** Firehose's object name after the prefix: `<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>`. */

@@ -1,4 +1,5 @@
 import { type Compression, LocalDeliveryStream } from '../firehose/delivery-stream';
+import { evaluatePrefix } from '../firehose/prefix';
 import { arn, type Provisioner, physicalName } from '../stack/resources';
 
 interface ProcessorParameter {
@@ -39,6 +40,30 @@ const lambdaProcessorOf = (destination: S3Destination) => {
   };
 };
 
+/**
+ * Firehose's rules for the two prefixes, checked when the stream is created (as CreateDeliveryStream does)
+ * rather than at the first delivery: every expression must evaluate, `Prefix` cannot hold
+ * `!{firehose:error-output-type}`, and a `Prefix` with expressions needs an `ErrorOutputPrefix` with it.
+ */
+const checkPrefixes = (prefix: string, errorOutputPrefix: string) => {
+  const timestamp = new Date();
+  try {
+    evaluatePrefix(prefix, { timestamp });
+  } catch (error) {
+    throw new Error(`Prefix ${prefix}: ${(error as Error).message}`);
+  }
+  if (prefix.includes('!{') && !errorOutputPrefix.includes('!{firehose:error-output-type}')) {
+    throw new Error(
+      `Prefix ${prefix} has expressions, so ErrorOutputPrefix must contain !{firehose:error-output-type}`,
+    );
+  }
+  try {
+    evaluatePrefix(errorOutputPrefix, { timestamp, errorOutputType: 'processing-failed' });
+  } catch (error) {
+    throw new Error(`ErrorOutputPrefix ${errorOutputPrefix}: ${(error as Error).message}`);
+  }
+};
+
 /** AWS::KinesisFirehose::DeliveryStream with an S3 destination, emulated by the local runtime. */
 export const createFirehoseDeliveryStream: Provisioner = async (
   { logicalId, properties, stack },
@@ -53,6 +78,9 @@ export const createFirehoseDeliveryStream: Provisioner = async (
   if (!EMULATED_COMPRESSION.has(compression)) {
     throw new Error(`CompressionFormat ${compression} is not emulated locally (GZIP and UNCOMPRESSED are)`);
   }
+  const prefix = destination.Prefix ?? '';
+  const errorOutputPrefix = destination.ErrorOutputPrefix ?? '';
+  checkPrefixes(prefix, errorOutputPrefix);
   const processor = lambdaProcessorOf(destination);
   if (processor && !runtime.functions.functions.some((fn) => fn.name === processor.functionName)) {
     throw new Error(`the processor ${processor.functionArn} is not a function of the local stack`);
@@ -64,8 +92,8 @@ export const createFirehoseDeliveryStream: Provisioner = async (
       arn: streamArn,
       label: [...stack.path, logicalId].join('/'),
       bucketName: destination.BucketARN.slice(destination.BucketARN.lastIndexOf(':') + 1),
-      prefix: destination.Prefix ?? '',
-      errorOutputPrefix: destination.ErrorOutputPrefix ?? '',
+      prefix,
+      errorOutputPrefix,
       bufferIntervalSeconds: intervalSeconds,
       localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.firehoseBufferIntervalSeconds),
       bufferSizeBytes: Number(destination.BufferingHints?.SizeInMBs ?? 5) * MIB,

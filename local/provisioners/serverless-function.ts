@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { SqsEventSource } from '../event-sources/sqs-event-source';
+import type { ResourceState } from '../stack/intrinsics';
 import {
   arn,
   type LocalRuntime,
@@ -16,6 +18,12 @@ interface FunctionEvent {
 }
 
 const IMPLICIT_API = 'ServerlessRestApi';
+
+/** A stable UUID-shaped id for an event source mapping of the local stack. */
+export const localMappingUuid = (name: string) => {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 
 const ensureImplicitApi = ({ stack }: ResourceToCreate, runtime: LocalRuntime) => {
   const apiId = localRestApiId(physicalName(stack, IMPLICIT_API));
@@ -51,6 +59,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
   });
 
   const events = (properties.Events as Record<string, FunctionEvent> | undefined) ?? {};
+  const generated: Record<string, ResourceState> = {};
   for (const [eventName, event] of Object.entries(events)) {
     const eventProperties = event.Properties ?? {};
     if (event.Type === 'Api') {
@@ -70,9 +79,14 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
       });
     } else if (event.Type === 'SQS') {
       const queueArn = String(eventProperties.Queue);
+      // SAM names the mapping it generates <Function><Event>; Ref gives its UUID.
+      const mappingId = `${logicalId}${eventName}`;
+      const uuid = localMappingUuid(`${stack.stackName}/${mappingId}`);
+      generated[mappingId] = { ref: uuid, attributes: {} };
       runtime.eventSources.push(
         new SqsEventSource(
           {
+            mapping: { uuid, functionArn },
             label: [...stack.path, logicalId].join('/'),
             target: name,
             queueArn,
@@ -102,5 +116,6 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
       Arn: functionArn,
       ...(alias ? { Alias: `${functionArn}:${alias}`, Version: `${functionArn}:1` } : {}),
     },
+    generated,
   };
 };

@@ -7,6 +7,7 @@ import { createGatewayResponse, createServerlessApi } from '../provisioners/serv
 import { createServerlessFunction } from '../provisioners/serverless-function';
 import { createSnsSubscription, createSnsTopic } from '../provisioners/sns';
 import { createSqsQueue, createSqsQueuePolicy } from '../provisioners/sqs';
+import { createSsmParameter } from '../provisioners/ssm';
 import { loadTemplate, type Template, type TemplateResource } from '../template/parse-template';
 import {
   type EvaluationScope,
@@ -48,6 +49,7 @@ const provisioners: Record<string, Provisioner> = {
   'AWS::S3::Bucket': createS3Bucket,
   'AWS::S3::BucketPolicy': recordS3BucketPolicy,
   'AWS::SNS::Subscription': createSnsSubscription,
+  'AWS::SSM::Parameter': createSsmParameter,
   'AWS::SNS::Topic': createSnsTopic,
   'AWS::SQS::Queue': createSqsQueue,
   'AWS::SQS::QueuePolicy': createSqsQueuePolicy,
@@ -230,10 +232,13 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
       unknown
     >;
     try {
-      resources.set(
-        logicalId,
-        await provisioner({ logicalId, definition, properties, stack: frame }, runtime),
+      const { generated = {}, ...state } = await provisioner(
+        { logicalId, definition, properties, stack: frame },
+        runtime,
       );
+      resources.set(logicalId, state);
+      for (const [generatedId, generatedState] of Object.entries(generated))
+        resources.set(generatedId, generatedState);
     } catch (error) {
       throw new Error(
         `Creating ${definition.Type} ${[...frame.path, logicalId].join('/')} failed: ${(error as Error).message}`,

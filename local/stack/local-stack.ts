@@ -5,10 +5,12 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, localAwsEnvironment, localClientConfig } from '../aws-config';
 import { buildFunctions } from '../build';
 import { FunctionHost } from '../lambda/function-host';
+import { LambdaApiServer } from '../lambda/lambda-api-server';
 import type { RuntimeLog } from '../log';
 import { type MotoServer, startMotoServer } from '../moto/moto-server';
 import { PROJECT_ROOT, ROOT_TEMPLATE, SAM_BUILD_DIR } from '../paths';
@@ -21,6 +23,8 @@ export interface LocalStackSettings {
   apiPort: number;
   /** 0 picks a free port. */
   motoPort: number;
+  /** Port of the local Lambda API (event source mappings); 0 picks a free port. */
+  lambdaPort: number;
   /** Where outputs.json and the logs go. */
   stateDir: string;
   region: string;
@@ -69,9 +73,11 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     logDir,
   );
   const api = new RestApiServer(functions, log);
+  const eventSources: LocalRuntime['eventSources'] = [];
+  const lambdaApi = new LambdaApiServer(eventSources, log);
   const stopEverything = async (runtime?: LocalRuntime) => {
-    await Promise.all((runtime?.eventSources ?? []).map((source) => source.stop()));
-    await api.close();
+    await Promise.all(eventSources.map((source) => source.stop()));
+    await Promise.all([api.close(), lambdaApi.close()]);
     await Promise.all([...(runtime?.deliveryStreams.values() ?? [])].map((stream) => stream.stop()));
     await functions.stop();
     await moto.stop();
@@ -87,11 +93,12 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
         s3: new S3Client(clientConfig),
         sns: new SNSClient(clientConfig),
         sqs: new SQSClient(clientConfig),
+        ssm: new SSMClient(clientConfig),
       },
       functions,
       api,
       apiBaseUrl,
-      eventSources: [],
+      eventSources,
       log,
       retryDelaySeconds: settings.retryDelaySeconds,
       deliveryStreams: new Map(),
@@ -113,8 +120,14 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       runtime,
     );
     for (const source of runtime.eventSources) await source.start();
+    const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
 
-    const outputs = { ...stack.outputs, AwsEndpointUrl: moto.endpoint, Region: settings.region };
+    const outputs = {
+      ...stack.outputs,
+      AwsEndpointUrl: moto.endpoint,
+      LambdaEndpointUrl: lambdaEndpoint,
+      Region: settings.region,
+    };
     const outputsFile = join(settings.stateDir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
     const started = runtime;
@@ -139,6 +152,7 @@ export const describeLocalStack = (
       (route) =>
         `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}`,
     ),
+    `  Lambda API        ${outputs.LambdaEndpointUrl}  event source mappings (Get, List, Update), for npm run replay`,
     ...runtime.functions.functions.map(
       (fn) =>
         `  Function          ${fn.name}  ${shown(fn.artifactDir)}  log: ${shown(runtime.functions.logFile(fn.name))}`,

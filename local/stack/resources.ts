@@ -3,6 +3,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { RestApiServer } from '../api/rest-api-server';
 import type { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { LocalDeliveryStream } from '../firehose/delivery-stream';
@@ -17,6 +18,7 @@ export interface AwsClients {
   s3: S3Client;
   sns: SNSClient;
   sqs: SQSClient;
+  ssm: SSMClient;
 }
 
 /** What the local runtime shares between stacks (the root and its nested applications). */
@@ -56,8 +58,14 @@ export interface ResourceToCreate {
   stack: StackFrame;
 }
 
-/** Creates one kind of resource in the local stack and returns what Ref and GetAtt give for it. */
-export type Provisioner = (resource: ResourceToCreate, runtime: LocalRuntime) => Promise<ResourceState>;
+/**
+ * What a provisioner created: its own Ref and GetAtt values, and those of the resources SAM generates
+ * from it (such as a function's event source mapping, `<Function><Event>`).
+ */
+export type Provisioned = ResourceState & { generated?: Record<string, ResourceState> };
+
+/** Creates one kind of resource in the local stack. */
+export type Provisioner = (resource: ResourceToCreate, runtime: LocalRuntime) => Promise<Provisioned>;
 
 const MAX_NAME = 80;
 

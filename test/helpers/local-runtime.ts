@@ -8,6 +8,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../../local/api/rest-api-server';
 import type { RuntimeLog } from '../../local/log';
 import type { AwsClients, LocalRuntime } from '../../local/stack/resources';
@@ -67,6 +68,7 @@ export const awsClients = (config: object): AwsClients => ({
   sns: new SNSClient(config),
   sqs: new SQSClient(config),
   s3: new S3Client({ ...config, forcePathStyle: true }),
+  ssm: new SSMClient(config),
 });
 
 /** A LocalRuntime for tests of provisioners and stacks: quiet, short delays, nothing registered yet. */

@@ -3,6 +3,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderRecord, OrderRepository } from '../../adapters/dynamodb-order-repository';
 import { type Order, storedOrderChecksum, toStoredOrder, validateOrderInput } from '../../domain/order';
 import { parseJson } from '../../shared/json';
+import { corruptedCopy, type FaultMode, SimulatedOutageError } from './fault-mode';
 
 /** A message that can never become a valid order: retrying cannot help, so it ends in the DLQ. */
 export class InvalidOrderMessageError extends Error {
@@ -26,6 +27,8 @@ export interface StoreOrderDependencies {
   repository: OrderRepository;
   logger: Logger;
   metrics: Metrics;
+  /** The game-day fault switch; `off` in normal operation. */
+  faultMode?: FaultMode;
 }
 
 export const parseOrderMessage = (body: string): Order => {
@@ -40,18 +43,24 @@ export const parseOrderMessage = (body: string): Order => {
 /**
  * Stores an order exactly once. The same order again leaves the item as it is; an item whose content no
  * longer matches its own checksum (a damaged write) is replaced; a different order under the same id is
- * a conflict.
+ * a conflict. The fault switch (game days) makes it fail, or write a damaged item, instead.
  */
 export const storeOrder = async (
   order: Order,
-  { repository, logger, metrics }: StoreOrderDependencies,
+  { repository, logger, metrics, faultMode = 'off' }: StoreOrderDependencies,
 ): Promise<StoreOutcome> => {
+  if (faultMode === 'fail') throw new SimulatedOutageError(order.id);
   const stored = toStoredOrder(order);
   const record: OrderRecord = { order: stored, checksum: storedOrderChecksum(stored) };
-
-  const result = await repository.insert(record);
+  // A corrupted write keeps the real order's checksum, so a later delivery (a replay) detects and repairs it.
+  const corrupt = faultMode === 'corrupt';
+  const result = await repository.insert(corrupt ? { ...record, order: corruptedCopy(stored) } : record);
   let outcome: StoreOutcome;
   if (result.inserted) {
+    if (corrupt)
+      logger.warn('Order stored corrupted: the checkout fault switch is "corrupt" (game day)', {
+        orderId: order.id,
+      });
     outcome = 'stored';
   } else if (result.existing.checksum !== record.checksum) {
     throw new ConflictingOrderError(order.id);

@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { SqsEventSource } from '../event-sources/sqs-event-source';
+import type { RuntimeLog } from '../log';
+
+const MAPPINGS_PATH = /^\/2015-03-31\/event-source-mappings\/?(.*)$/;
+
+/** An event source mapping as Lambda's GetEventSourceMapping answers. */
+const describeMapping = (source: SqsEventSource) => {
+  const { settings } = source;
+  return {
+    UUID: settings.mapping?.uuid,
+    FunctionArn: settings.mapping?.functionArn,
+    EventSourceArn: settings.queueArn,
+    BatchSize: settings.batchSize,
+    MaximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds,
+    FunctionResponseTypes: settings.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+    State: settings.enabled ? 'Enabled' : 'Disabled',
+    StateTransitionReason: 'USER_INITIATED',
+    LastModified: source.lastModified.getTime() / 1000,
+  };
+};
+
+/**
+ * The part of the Lambda API that operators use on event source mappings (Get, List, Update), served
+ * for the local stack's SQS event sources, so that the replay CLI enables and disables the replay
+ * function's mapping locally exactly as it does in AWS. Other Lambda operations are not served.
+ */
+export class LambdaApiServer {
+  private server: Server | undefined;
+
+  constructor(
+    private readonly sources: readonly SqsEventSource[],
+    private readonly log: RuntimeLog,
+  ) {}
+
+  async listen(host: string, port: number): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: Error) =>
+        this.error(response, 500, 'ServiceException', error.message),
+      );
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, resolveListen);
+    });
+    const address = this.server.address();
+    return `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  }
+
+  async close() {
+    await new Promise<void>((resolveClose) => {
+      if (!this.server) return resolveClose();
+      this.server.close(() => resolveClose());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private mappings() {
+    return this.sources.filter((source) => source.settings.mapping);
+  }
+
+  private json(response: ServerResponse, status: number, body: unknown) {
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+
+  private error(response: ServerResponse, status: number, type: string, message: string) {
+    response
+      .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
+      .end(JSON.stringify({ Type: 'User', Message: message, message }));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = MAPPINGS_PATH.exec(url.pathname);
+    if (!path) {
+      return this.error(
+        response,
+        404,
+        'ResourceNotFoundException',
+        `${request.method} ${url.pathname} is not served by the local Lambda API`,
+      );
+    }
+    const uuid = decodeURIComponent(path[1] ?? '');
+    if (uuid === '' && request.method === 'GET') {
+      const functionName = url.searchParams.get('FunctionName');
+      const eventSourceArn = url.searchParams.get('EventSourceArn');
+      const matching = this.mappings().filter(
+        ({ settings }) =>
+          (!functionName ||
+            settings.target === functionName ||
+            settings.mapping?.functionArn === functionName) &&
+          (!eventSourceArn || settings.queueArn === eventSourceArn),
+      );
+      return this.json(response, 200, { EventSourceMappings: matching.map(describeMapping) });
+    }
+    const source = this.mappings().find(({ settings }) => settings.mapping?.uuid === uuid);
+    if (!source)
+      return this.error(
+        response,
+        404,
+        'ResourceNotFoundException',
+        `The event source mapping ${uuid} does not exist`,
+      );
+    if (request.method === 'GET') return this.json(response, 200, describeMapping(source));
+    if (request.method === 'PUT') {
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      const update = JSON.parse(body || '{}') as { Enabled?: boolean };
+      if (typeof update.Enabled === 'boolean' && update.Enabled !== source.enabled) {
+        source.setEnabled(update.Enabled);
+        this.log.info(
+          source.settings.label,
+          `event source mapping ${uuid} ${update.Enabled ? 'enabled' : 'disabled'}`,
+        );
+      }
+      return this.json(response, 202, describeMapping(source));
+    }
+    return this.error(
+      response,
+      405,
+      'InvalidRequestContentException',
+      `${request.method} is not supported here`,
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+/** The replay an operator started: its window (ISO instants), its state and its counts. */
+export interface ReplayState {
+  replayId: string;
+  since: string;
+  until: string;
+  startedAt: string;
+  status: 'running' | 'stopped';
+  stoppedAt?: string;
+  forwarded: number;
+  skipped: number;
+}
+
+export interface ReplayCounts {
+  forwarded: number;
+  skipped: number;
+}
+
+/** The current replay lives in one item of the pipeline's state table. */
+const CURRENT = { replay: 'current' };
+
+export class DynamoDbReplayStateStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    dynamodb: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(dynamodb);
+  }
+
+  async current(): Promise<ReplayState | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: CURRENT, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { replay: _key, ...state } = Item;
+    return state as ReplayState;
+  }
+
+  async start(state: Omit<ReplayState, 'status' | 'forwarded' | 'skipped'>): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...CURRENT, ...state, status: 'running', forwarded: 0, skipped: 0 },
+      }),
+    );
+  }
+
+  /** Adds a batch's counts to the replay, unless another replay has started since. */
+  async addCounts(replayId: string, { forwarded, skipped }: ReplayCounts): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: CURRENT,
+        UpdateExpression: 'ADD forwarded :forwarded, skipped :skipped',
+        ConditionExpression: 'replayId = :replayId',
+        ExpressionAttributeValues: { ':forwarded': forwarded, ':skipped': skipped, ':replayId': replayId },
+      }),
+    );
+  }
+
+  async markStopped(replayId: string, stoppedAt: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: CURRENT,
+        UpdateExpression: 'SET #status = :stopped, stoppedAt = :stoppedAt',
+        ConditionExpression: 'replayId = :replayId',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':stopped': 'stopped', ':stoppedAt': stoppedAt, ':replayId': replayId },
+      }),
+    );
+  }
+}
