@@ -47,6 +47,9 @@ const toCreate = (
   stack,
 });
 
+/** The shape of an event source mapping's UUID. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe('the AWS provisioners against moto', () => {
   const moto = useMotoServer();
   const dir = makeTempDir('provisioners');
@@ -268,7 +271,11 @@ describe('the AWS provisioners against moto', () => {
       expect(runtime.eventSources.map((source) => source.settings)).toEqual([
         {
           label: 'Nested/Worker',
-          functionName: 'prov-Worker',
+          target: 'prov-Worker',
+          mapping: {
+            uuid: expect.stringMatching(UUID),
+            functionArn: `arn:aws:lambda:${LOCAL_REGION}:123456789012:function:prov-Worker`,
+          },
           queueArn: queue.attributes.Arn,
           queueUrl: queue.ref,
           region: LOCAL_REGION,

@@ -25,6 +25,9 @@ const ROOT_TEMPLATE = join(FIXTURES, 'templates/local-stack/root.yaml');
 const BUILD_DIR = join(FIXTURES, 'local-build');
 const ARN_PREFIX = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}`;
 
+/** The shape of an event source mapping's UUID. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe('deployStack against moto', () => {
   const moto = useMotoServer();
   const logs = makeTempDir('deploy-stack-logs');
@@ -251,12 +254,12 @@ describe('deployStack against moto', () => {
           'AWS::IAM::Role ArchiveRole',
           'AWS::CloudWatch::Alarm ApiFunctionErrors',
           'AWS::CloudWatch::Alarm Audit/AuditAlarm',
-          'AWS::SNS::Subscription ArchiveSubscription (protocol firehose)',
+          'AWS::SNS::Subscription ArchiveSubscription (protocol application)',
         ]),
       );
       expect(runtime.notEmulated).toHaveLength(4);
       expect((runtime.log as ReturnType<typeof recordingLog>).text()).toContain(
-        'ArchiveSubscription: SNS firehose subscriptions are not delivered locally yet',
+        'ArchiveSubscription: SNS application subscriptions are not delivered locally yet',
       );
     });
   });
@@ -306,7 +309,11 @@ describe('deployStack against moto', () => {
         expect.arrayContaining([
           {
             label: 'QueueFunction',
-            functionName: 'fixture-QueueFunction',
+            target: 'fixture-QueueFunction',
+            mapping: {
+              uuid: expect.stringMatching(UUID),
+              functionArn: `arn:aws:lambda:${LOCAL_REGION}:123456789012:function:fixture-QueueFunction`,
+            },
             queueArn: stack.outputs.QueueArn,
             queueUrl: stack.outputs.QueueUrl,
             region: LOCAL_REGION,
@@ -318,7 +325,11 @@ describe('deployStack against moto', () => {
           },
           {
             label: 'Audit/AuditFunction',
-            functionName: 'fixture-Audit-AuditFunction',
+            target: 'fixture-Audit-AuditFunction',
+            mapping: {
+              uuid: expect.stringMatching(UUID),
+              functionArn: `arn:aws:lambda:${LOCAL_REGION}:123456789012:function:fixture-Audit-AuditFunction`,
+            },
             queueArn: `${ARN_PREFIX}:fixture-Audit-AuditQueue`,
             queueUrl: stack.outputs.AuditQueueUrl,
             region: LOCAL_REGION,

@@ -166,6 +166,7 @@ describe('the API and function provisioners (no AWS calls)', () => {
       expect(created).toEqual({
         ref: 'shop-EchoFunction',
         attributes: { Arn: 'arn:aws:lambda:eu-west-1:111122223333:function:shop-EchoFunction' },
+        generated: {},
       });
       expect(functions.functions.find((fn) => fn.name === 'shop-EchoFunction')).toEqual({
         name: 'shop-EchoFunction',

@@ -1,0 +1,326 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { FunctionHost } from '../../../../local/lambda/function-host';
+import { createFirehoseDeliveryStream } from '../../../../local/provisioners/firehose';
+import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import { aLocalRuntime, awsClients, makeTempDir, waitFor, writeFile } from '../../../helpers/local-runtime';
+import { useMotoServer } from '../../../helpers/moto';
+
+const stack: StackFrame = {
+  stackName: 'prov-fh',
+  path: ['Storage'],
+  templateDir: '/unused',
+  buildDir: '/unused',
+  pseudo: {
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    stackName: 'prov-fh',
+    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/prov-fh/local`,
+    partition: 'aws',
+    urlSuffix: 'amazonaws.com',
+  },
+};
+
+const toCreate = (logicalId: string, properties: Record<string, unknown>): ResourceToCreate => ({
+  logicalId,
+  definition: { Type: 'AWS::KinesisFirehose::DeliveryStream' },
+  properties,
+  stack,
+});
+
+/** Upper-cases the `text` of every JSON record and logs the number of records of each invocation. */
+const TRANSFORM = `
+import { appendFileSync } from 'node:fs';
+export const handler = async (event) => {
+  appendFileSync(process.env.INVOCATION_LOG, event.records.length + '\\n');
+  return {
+    records: event.records.map(({ recordId, data }) => {
+      const order = JSON.parse(Buffer.from(data, 'base64').toString());
+      const text = JSON.stringify({ ...order, text: order.text.toUpperCase() }) + '\\n';
+      return { recordId, result: 'Ok', data: Buffer.from(text).toString('base64') };
+    }),
+  };
+};`;
+
+describe('the Firehose provisioner', () => {
+  const moto = useMotoServer();
+  const dir = makeTempDir('firehose-provisioner');
+  const invocationLog = join(dir.path, 'invocations.log');
+  const transformArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:prov-fh-Transform`;
+  let runtime: LocalRuntime;
+  let kmsKeyArn: string;
+
+  beforeAll(async () => {
+    const functions = new FunctionHost(moto.environment(), dir.path);
+    writeFile(dir.path, 'transform/index.mjs', TRANSFORM);
+    functions.register({
+      name: 'prov-fh-Transform',
+      logicalId: 'Transform',
+      artifactDir: join(dir.path, 'transform'),
+      handler: 'index.handler',
+      timeoutSeconds: 10,
+      memoryMb: 128,
+      arn: transformArn,
+      environment: { INVOCATION_LOG: invocationLog },
+    });
+    runtime = aLocalRuntime({
+      clients: awsClients(moto.clientConfig()),
+      functions,
+      firehoseBufferIntervalSeconds: 2,
+    });
+    const { KeyMetadata } = await runtime.clients.kms.send(new CreateKeyCommand({}));
+    kmsKeyArn = KeyMetadata?.Arn as string;
+    await runtime.clients.s3.send(new CreateBucketCommand({ Bucket: 'prov-fh-archive' }));
+  });
+
+  afterEach(async () => {
+    await Promise.all([...runtime.deliveryStreams.values()].map((stream) => stream.stop()));
+    runtime.deliveryStreams.clear();
+  });
+
+  afterAll(async () => {
+    await runtime.functions.stop();
+    dir.remove();
+  });
+
+  /** The storage-backup pipeline's delivery stream, as CloudFormation passes its properties. */
+  const destination = (overrides: Record<string, unknown> = {}) => ({
+    BucketARN: 'arn:aws:s3:::prov-fh-archive',
+    RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
+    Prefix: 'orders/!{timestamp:yyyy/MM/dd/HH}/',
+    ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
+    BufferingHints: { IntervalInSeconds: '60', SizeInMBs: '5' },
+    CompressionFormat: 'GZIP',
+    EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: kmsKeyArn } },
+    ProcessingConfiguration: {
+      Enabled: 'true',
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: [
+            { ParameterName: 'LambdaArn', ParameterValue: `${transformArn}:live` },
+            { ParameterName: 'NumberOfRetries', ParameterValue: '2' },
+            { ParameterName: 'BufferSizeInMBs', ParameterValue: '1' },
+            { ParameterName: 'BufferIntervalInSeconds', ParameterValue: '60' },
+          ],
+        },
+      ],
+    },
+    ...overrides,
+  });
+
+  it('creates a local stream from the template, registered by ARN, with Ref its name and GetAtt Arn', async () => {
+    const created = await createFirehoseDeliveryStream(
+      toCreate('DeliveryStream', {
+        DeliveryStreamType: 'DirectPut',
+        ExtendedS3DestinationConfiguration: destination(),
+      }),
+      runtime,
+    );
+    const arn = `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/prov-fh-DeliveryStream`;
+    expect(created).toEqual({ ref: 'prov-fh-DeliveryStream', attributes: { Arn: arn } });
+    expect(runtime.deliveryStreams.get(arn)?.definition).toEqual({
+      name: 'prov-fh-DeliveryStream',
+      arn,
+      label: 'Storage/DeliveryStream',
+      bucketName: 'prov-fh-archive',
+      prefix: 'orders/!{timestamp:yyyy/MM/dd/HH}/',
+      errorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
+      bufferIntervalSeconds: 60,
+      localBufferIntervalSeconds: 2,
+      bufferSizeBytes: 5 * 1024 * 1024,
+      compression: 'GZIP',
+      kmsKeyArn,
+      processor: {
+        functionName: 'prov-fh-Transform',
+        functionArn: `${transformArn}:live`,
+        numberOfRetries: 2,
+        bufferSizeBytes: 1024 * 1024,
+      },
+    });
+  });
+
+  it('delivers through the local processor within the capped interval, gzipped and with SSE-KMS', async () => {
+    await createFirehoseDeliveryStream(
+      toCreate('Archive', {
+        DeliveryStreamName: 'named-archive',
+        ExtendedS3DestinationConfiguration: destination(),
+      }),
+      runtime,
+    );
+    const stream = runtime.deliveryStreams.get(
+      `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/named-archive`,
+    );
+    stream?.putRecord(Buffer.from('{"id":"p-1","text":"quiet"}'));
+    stream?.putRecord(Buffer.from('{"id":"p-2","text":"calm"}'));
+
+    const { s3 } = runtime.clients;
+    const key = await waitFor('the archive object', async () => {
+      const { Contents = [] } = await s3.send(
+        new ListObjectsV2Command({ Bucket: 'prov-fh-archive', Prefix: 'orders/' }),
+      );
+      return Contents.find((object) => object.Key?.includes('/named-archive-1-'))?.Key;
+    });
+    expect(key).toMatch(/^orders\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/named-archive-1-.*\.gz$/);
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'prov-fh-archive', Key: key }));
+    expect(gunzipSync(Buffer.from((await Body?.transformToByteArray()) ?? [])).toString()).toBe(
+      '{"id":"p-1","text":"QUIET"}\n{"id":"p-2","text":"CALM"}\n',
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'prov-fh-archive', Key: key }));
+    expect(head).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyArn });
+    expect(existsSync(invocationLog) && readFileSync(invocationLog, 'utf8')).toContain('2\n');
+  });
+
+  it.each([
+    ['shorter than the cap', '1', 1],
+    ['zero', '0', 0],
+    ['longer than the cap', '900', 2],
+  ])(
+    'buffers locally for the template interval when it is %s, and for the cap otherwise',
+    async (_, interval, local) => {
+      await createFirehoseDeliveryStream(
+        toCreate(`Interval${interval}`, {
+          ExtendedS3DestinationConfiguration: destination({
+            BufferingHints: { IntervalInSeconds: interval, SizeInMBs: 1 },
+          }),
+        }),
+        runtime,
+      );
+      const [stream] = runtime.deliveryStreams.values();
+      expect(stream?.definition).toMatchObject({
+        bufferIntervalSeconds: Number(interval),
+        localBufferIntervalSeconds: local,
+        bufferSizeBytes: 1024 * 1024,
+      });
+    },
+  );
+
+  it('uses Firehose defaults without buffering hints, compression, encryption or processor', async () => {
+    await createFirehoseDeliveryStream(
+      toCreate('Bare', {
+        S3DestinationConfiguration: { BucketARN: 'arn:aws:s3:::prov-fh-archive', RoleARN: 'arn:role' },
+      }),
+      runtime,
+    );
+    const [stream] = runtime.deliveryStreams.values();
+    expect(stream?.definition).toMatchObject({
+      prefix: '',
+      errorOutputPrefix: '',
+      bufferIntervalSeconds: 300,
+      localBufferIntervalSeconds: 2,
+      bufferSizeBytes: 5 * 1024 * 1024,
+      compression: 'UNCOMPRESSED',
+      kmsKeyArn: undefined,
+      processor: undefined,
+    });
+  });
+
+  it('ignores a processing configuration that is not enabled', async () => {
+    await createFirehoseDeliveryStream(
+      toCreate('Disabled', {
+        ExtendedS3DestinationConfiguration: destination({
+          ProcessingConfiguration: { ...destination().ProcessingConfiguration, Enabled: false },
+        }),
+      }),
+      runtime,
+    );
+    const [stream] = runtime.deliveryStreams.values();
+    expect(stream?.definition.processor).toBeUndefined();
+  });
+
+  it.each(['ZIP', 'Snappy', 'HADOOP_SNAPPY'])(
+    'refuses %s compression, naming the ones it emulates',
+    async (format) => {
+      await expect(
+        createFirehoseDeliveryStream(
+          toCreate('Zipped', {
+            ExtendedS3DestinationConfiguration: destination({ CompressionFormat: format }),
+          }),
+          runtime,
+        ),
+      ).rejects.toThrow(`CompressionFormat ${format} is not emulated locally (GZIP and UNCOMPRESSED are)`);
+      expect(runtime.deliveryStreams.size).toBe(0);
+    },
+  );
+
+  it('refuses a processor that is not a function of the local stack', async () => {
+    const elsewhere = `arn:aws:lambda:${LOCAL_REGION}:999999999999:function:someone-elses-transform`;
+    const properties = destination();
+    const [lambda] = properties.ProcessingConfiguration.Processors;
+    (lambda as { Parameters: { ParameterName: string; ParameterValue: string }[] }).Parameters[0] = {
+      ParameterName: 'LambdaArn',
+      ParameterValue: elsewhere,
+    };
+    await expect(
+      createFirehoseDeliveryStream(
+        toCreate('Foreign', { ExtendedS3DestinationConfiguration: properties }),
+        runtime,
+      ),
+    ).rejects.toThrow(`the processor ${elsewhere} is not a function of the local stack`);
+    expect(runtime.deliveryStreams.size).toBe(0);
+  });
+
+  it('refuses a destination other than S3', async () => {
+    await expect(
+      createFirehoseDeliveryStream(
+        toCreate('Search', { AmazonopensearchserviceDestinationConfiguration: { IndexName: 'orders' } }),
+        runtime,
+      ),
+    ).rejects.toThrow('only S3 destinations are emulated locally');
+  });
+
+  it.each([
+    [
+      'an unsupported expression in Prefix',
+      { Prefix: 'p/!{partitionKeyFromQuery:customer}/' },
+      /^Prefix p\/!\{partitionKeyFromQuery:customer\}\/: .*not supported/,
+    ],
+    [
+      'error-output-type in Prefix',
+      { Prefix: 'p/!{firehose:error-output-type}/' },
+      /only allowed in the error output prefix/,
+    ],
+    [
+      'expressions in Prefix without an ErrorOutputPrefix',
+      { ErrorOutputPrefix: undefined },
+      /ErrorOutputPrefix must contain !\{firehose:error-output-type\}/,
+    ],
+    [
+      'an ErrorOutputPrefix without error-output-type',
+      { ErrorOutputPrefix: 'errors/!{timestamp:yyyy}/' },
+      /ErrorOutputPrefix must contain !\{firehose:error-output-type\}/,
+    ],
+    [
+      'a timestamp pattern it cannot evaluate in ErrorOutputPrefix',
+      { ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:EEE}/' },
+      /^ErrorOutputPrefix .*: the timestamp pattern EEE/,
+    ],
+  ])('refuses %s when the stream is created, not at its first delivery', async (_, overrides, message) => {
+    await expect(
+      createFirehoseDeliveryStream(
+        toCreate('Prefixed', { ExtendedS3DestinationConfiguration: destination(overrides) }),
+        runtime,
+      ),
+    ).rejects.toThrow(message);
+    expect(runtime.deliveryStreams.size).toBe(0);
+  });
+
+  it('takes a prefix without expressions and no ErrorOutputPrefix, as Firehose does', async () => {
+    await createFirehoseDeliveryStream(
+      toCreate('Plain', {
+        ExtendedS3DestinationConfiguration: destination({ Prefix: 'plain/', ErrorOutputPrefix: undefined }),
+      }),
+      runtime,
+    );
+    expect(runtime.deliveryStreams.size).toBe(1);
+  });
+});
