@@ -16,11 +16,26 @@ export class InvalidReplayWindowError extends Error {
   }
 }
 
-const ISO_DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const ISO_DATE_TIME_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+const daysInMonth = (year: number, month: number) =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
 /** The instant an ISO-8601 date-time with an offset names; undefined for anything else. */
 export const parseInstant = (text: unknown): Date | undefined => {
-  if (typeof text !== 'string' || !ISO_DATE_TIME_WITH_OFFSET.test(text)) return undefined;
+  if (typeof text !== 'string') return undefined;
+  const match = ISO_DATE_TIME_WITH_OFFSET.exec(text);
+  if (!match) return undefined;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map((field) => Number(field ?? 0));
+  // `Date` would roll 2026-02-30 over into March and 24:00 into the next day: those are no dates.
+  const isRealDateTime =
+    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59;
+  if (!isRealDateTime || second > 59) return undefined;
   const time = new Date(text);
   return Number.isNaN(time.getTime()) ? undefined : time;
 };

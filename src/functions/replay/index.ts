@@ -10,7 +10,7 @@ import { DynamoDbReplayStateStore } from '../../adapters/dynamodb-replay-state';
 import { SqsOrderForwarder } from '../../adapters/sqs-order-forwarder';
 import { requireEnv } from '../../shared/config';
 import { createPowertools } from '../../shared/powertools';
-import { replayRecord } from './replay-orders';
+import { hasUsableWindow, replayRecord } from './replay-orders';
 
 const destinationQueueArn = requireEnv('DESTINATION_QUEUE_ARN');
 const stateTableName = requireEnv('REPLAY_STATE_TABLE_NAME');
@@ -24,13 +24,14 @@ const processor = new BatchProcessor(EventType.SQS);
 
 const replayBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const replay = await replays.current();
-  if (replay?.status !== 'running') {
-    // Enabled without a running replay (say, by hand): keep every order in the replay queue.
-    logger.error(
-      'The replay event source is enabled but no replay is running; stop it with `npm run replay -- stop`',
-    );
+  const keepEveryOrder = (reason: string) => {
+    // Nothing is skipped or deleted without a usable window: every order stays in the replay queue.
+    logger.error(`${reason}; stop it with \`npm run replay -- stop\``);
     return { batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })) };
-  }
+  };
+  if (replay?.status !== 'running')
+    return keepEveryOrder('The replay event source is enabled but no replay is running');
+  if (!hasUsableWindow(replay)) return keepEveryOrder(`Replay ${replay.replayId} has no usable window`);
   logger.appendKeys({ replayId: replay.replayId });
   const counts = { forwarded: 0, skipped: 0 };
   const response = await processPartialResponse(

@@ -20,6 +20,14 @@ export const windowOf = (replay: ReplayState): ReplayWindow => ({
   until: new Date(replay.until),
 });
 
+/** A stored window that is not two valid instants, in order, would skip (and so delete) every order. */
+export const hasUsableWindow = (replay: ReplayState): boolean => {
+  const { since, until } = windowOf(replay);
+  return (
+    !Number.isNaN(since.getTime()) && !Number.isNaN(until.getTime()) && since.getTime() < until.getTime()
+  );
+};
+
 /** The record's message attributes as SendMessage takes them, plus the replay marker. */
 export const replayAttributes = (
   record: SQSRecord,

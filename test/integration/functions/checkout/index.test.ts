@@ -1,7 +1,9 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { corruptedCopy } from '../../../../src/functions/checkout/fault-mode';
 import { aLambdaContext } from '../../../factories/lambda-context';
 import { anOrder } from '../../../factories/order';
 import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
@@ -12,11 +14,21 @@ import { QUIET_POWERTOOLS, useMotoServer } from '../../../helpers/moto';
 type Handler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
 
 const TABLE = 'checkout-orders';
+const MODULE = '../../../../src/functions/checkout';
+/** The fault switch of the handler most tests use; `off`, as the template's default. */
+const FAULT_MODE_PARAMETER = '/checkout-it/CheckoutFaultMode';
+
+/** The item CheckoutTable should hold for an order. */
+const itemOf = (order: Order) => {
+  const stored = toStoredOrder(order);
+  return { orderId: order.id, ...stored, checksum: storedOrderChecksum(stored) };
+};
 
 describe('the checkout function against moto', () => {
   const moto = useMotoServer();
   let handler: Handler;
   let documents: DynamoDBDocumentClient;
+  let ssm: SSMClient;
   let restoreEnvironment: () => void;
 
   const storedItem = async (orderId: string) =>
@@ -33,15 +45,39 @@ describe('the checkout function against moto', () => {
         KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
       }),
     );
+    ssm = new SSMClient(moto.clientConfig());
+    await setFaultSwitch(FAULT_MODE_PARAMETER, 'off');
     restoreEnvironment = setEnvironment({
       ...POWERTOOLS_TEST_ENVIRONMENT,
       ...moto.environment(),
       ...QUIET_POWERTOOLS,
       POWERTOOLS_SERVICE_NAME: 'checkout',
       CHECKOUT_TABLE_NAME: TABLE,
+      FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER,
     });
-    ({ handler } = (await import('../../../../src/functions/checkout')) as unknown as { handler: Handler });
+    ({ handler } = (await import(MODULE)) as unknown as { handler: Handler });
   });
+
+  const setFaultSwitch = (name: string, value: string) =>
+    ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: value, Overwrite: true }));
+
+  /**
+   * A cold start of the function reading the fault switch `parameterName`: a module instance of its own,
+   * since a running one keeps the switch it read for 5 s.
+   */
+  const coldStartedHandler = async (parameterName: string): Promise<Handler> => {
+    const restore = setEnvironment({ FAULT_MODE_PARAMETER_NAME: parameterName });
+    try {
+      let loaded: Handler | undefined;
+      await jest.isolateModulesAsync(async () => {
+        ({ handler: loaded } = (await import(MODULE)) as unknown as { handler: Handler });
+      });
+      if (!loaded) throw new Error('the checkout function did not load');
+      return loaded;
+    } finally {
+      restore();
+    }
+  };
 
   afterAll(() => restoreEnvironment());
 
@@ -116,5 +152,63 @@ describe('the checkout function against moto', () => {
     await expect(
       handler(anSqsEvent([anSqsRecord('not json'), anSqsRecord('{}')]), aLambdaContext()),
     ).rejects.toThrow('All records failed processing');
+  });
+
+  describe('with the game-day fault switch', () => {
+    it('set to "fail" fails the whole batch, so that every order is retried, and stores nothing', async () => {
+      await setFaultSwitch('/checkout-it/fault-fail', 'fail');
+      const failing = await coldStartedHandler('/checkout-it/fault-fail');
+      const orders = [anOrder(), anOrder(), anOrder()];
+
+      await expect(
+        failing(anSqsEvent(orders.map((order) => anOrderRecord(order))), aLambdaContext()),
+      ).rejects.toThrow('All records failed processing');
+
+      for (const order of orders) expect(await storedItem(order.id)).toBeUndefined();
+    });
+
+    it('set to "corrupt" stores a damaged item; once it is back to "off", the same message repairs it', async () => {
+      const parameter = '/checkout-it/fault-corrupt';
+      const order = anOrder();
+      const message = anSqsEvent([anOrderRecord(order)]);
+      await setFaultSwitch(parameter, 'corrupt');
+      const corrupting = await coldStartedHandler(parameter);
+
+      expect(await corrupting(message, aLambdaContext())).toEqual({ batchItemFailures: [] });
+      const stored = toStoredOrder(order);
+      const damaged = await storedItem(order.id);
+      expect(damaged).toEqual({
+        orderId: order.id,
+        ...corruptedCopy(stored),
+        checksum: storedOrderChecksum(stored),
+      });
+      expect(damaged?.items).toEqual([]);
+
+      await setFaultSwitch(parameter, 'off');
+      const repairing = await coldStartedHandler(parameter);
+      expect(await repairing(message, aLambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(await storedItem(order.id)).toEqual(itemOf(order));
+    });
+
+    it('that does not exist leaves the function processing normally', async () => {
+      const normal = await coldStartedHandler('/checkout-it/never-created');
+      const order = anOrder();
+      const poison = anSqsRecord('not an order');
+
+      const response = await normal(anSqsEvent([anOrderRecord(order), poison]), aLambdaContext());
+
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+      expect(await storedItem(order.id)).toEqual(itemOf(order));
+    });
+
+    it('set to an unknown value leaves the function processing normally', async () => {
+      await setFaultSwitch('/checkout-it/fault-unknown', 'chaos');
+      const normal = await coldStartedHandler('/checkout-it/fault-unknown');
+      const order = anOrder();
+      expect(await normal(anSqsEvent([anOrderRecord(order)]), aLambdaContext())).toEqual({
+        batchItemFailures: [],
+      });
+      expect(await storedItem(order.id)).toEqual(itemOf(order));
+    });
   });
 });

@@ -3,11 +3,13 @@ import {
   ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { corruptedCopy } from '../../../../src/functions/checkout/fault-mode';
 import { aLambdaContext } from '../../../factories/lambda-context';
 import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
 import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
@@ -16,6 +18,7 @@ import { cardDataIn } from '../../../helpers/card-data';
 import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
 
 const TABLE_NAME = 'checkout-CheckoutTable-1A2B3C';
+const FAULT_MODE_PARAMETER = '/checkout-test/CheckoutFaultMode';
 const MODULE = '../../../../src/functions/checkout/index';
 
 const card = { number: TEST_CARD_NUMBERS.visa, cvv: '8642' };
@@ -42,8 +45,30 @@ const failedIds = (response: SQSBatchResponse) =>
 
 const ids = (records: SQSRecord[]) => records.map(({ messageId }) => messageId).sort();
 
+/** Everything but Date stays real: the SDK mocks, middy and Powertools keep their own timing. */
+const ONLY_DATE_IS_FAKE: Parameters<typeof jest.useFakeTimers>[0] = {
+  doNotFake: [
+    'hrtime',
+    'nextTick',
+    'performance',
+    'queueMicrotask',
+    'setImmediate',
+    'clearImmediate',
+    'setInterval',
+    'clearInterval',
+    'setTimeout',
+    'clearTimeout',
+  ],
+};
+
 describe('the checkout handler', () => {
   const dynamodb = mockClient(DynamoDBDocumentClient);
+  const ssm = mockClient(SSMClient);
+  /*
+   * The handler keeps the fault switch it read for 5 s. Each test starts a minute after the previous one
+   * on a fake clock, so that it reads the switch afresh; tests of the cache move the clock themselves.
+   */
+  let clock = Date.now();
   let restoreEnvironment: () => void;
   let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
   let output: CapturedOutput;
@@ -53,6 +78,7 @@ describe('the checkout handler', () => {
       ...POWERTOOLS_TEST_ENVIRONMENT,
       POWERTOOLS_SERVICE_NAME: 'checkout',
       CHECKOUT_TABLE_NAME: TABLE_NAME,
+      FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER,
     });
     const module = await import(MODULE);
     handler = (event) => module.handler(event, aLambdaContext('checkout'));
@@ -61,15 +87,29 @@ describe('the checkout handler', () => {
   afterAll(() => {
     restoreEnvironment();
     dynamodb.restore();
+    ssm.restore();
   });
 
+  const setFaultMode = (value: string) =>
+    ssm
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Name: FAULT_MODE_PARAMETER, Type: 'String', Value: value } });
+
   beforeEach(() => {
+    jest.useFakeTimers(ONLY_DATE_IS_FAKE);
+    clock += 60_000;
+    jest.setSystemTime(clock);
     dynamodb.reset();
     dynamodb.on(PutCommand).resolves({});
+    ssm.reset();
+    setFaultMode('off');
     output = captureOutput();
   });
 
-  afterEach(() => output.restore());
+  afterEach(() => {
+    output.restore();
+    jest.useRealTimers();
+  });
 
   const putItems = () => dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
 
@@ -236,16 +276,166 @@ describe('the checkout handler', () => {
     });
   });
 
-  it('fails at start-up, naming the variable, when CHECKOUT_TABLE_NAME is not set', async () => {
-    const restore = setEnvironment({ CHECKOUT_TABLE_NAME: '' });
-    try {
-      await jest.isolateModulesAsync(async () => {
-        await expect(import(MODULE)).rejects.toThrow(
-          'Environment variable CHECKOUT_TABLE_NAME is required but not set',
+  it.each(['CHECKOUT_TABLE_NAME', 'FAULT_MODE_PARAMETER_NAME'])(
+    'fails at start-up, naming the variable, when %s is not set',
+    async (variable) => {
+      const restore = setEnvironment({ [variable]: '' });
+      try {
+        await jest.isolateModulesAsync(async () => {
+          await expect(import(MODULE)).rejects.toThrow(
+            `Environment variable ${variable} is required but not set`,
+          );
+        });
+      } finally {
+        restore();
+      }
+    },
+  );
+
+  it('logs a replayed order with the id of its replay', async () => {
+    const order = anOrder({ id: 'replayed-order-1' });
+    const record = anOrderRecord(order);
+    record.messageAttributes.replayId = {
+      dataType: 'String',
+      stringValue: 'replay-2026-11-21-1',
+      stringListValues: [],
+      binaryListValues: [],
+    };
+    await handler(anSqsEvent([record]));
+    expect(output.jsonLines()).toContainEqual(
+      expect.objectContaining({
+        message: 'Order stored',
+        correlation_id: 'replayed-order-1',
+        replayId: 'replay-2026-11-21-1',
+      }),
+    );
+  });
+
+  describe('the game-day fault switch', () => {
+    const getParameterCalls = () => ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input);
+
+    it('is read from the SSM parameter FAULT_MODE_PARAMETER_NAME names, once per batch', async () => {
+      await handler(
+        anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder()), anOrderRecord(anOrder())]),
+      );
+      expect(getParameterCalls()).toEqual([expect.objectContaining({ Name: FAULT_MODE_PARAMETER })]);
+    });
+
+    it('set to "fail" fails every order of the batch, writing nothing, so that they are retried', async () => {
+      setFaultMode('fail');
+      const records = [
+        anOrderRecord(anOrderWithCard('fault-fail-1')),
+        anOrderRecord(anOrder({ id: 'fault-fail-2' })),
+      ];
+      await expect(handler(anSqsEvent(records))).rejects.toThrow(FullBatchFailureError);
+      expect(putItems()).toEqual([]);
+      const failures = output
+        .jsonLines()
+        .filter(
+          (line) =>
+            line.message === 'Order message failed; it will be retried, then moved to the dead-letter queue',
         );
+      expect(failures.map((line) => line.messageId).sort()).toEqual(ids(records));
+      expect(
+        failures.every((line) => (line.error as { name?: string })?.name === 'SimulatedOutageError'),
+      ).toBe(true);
+      expect(cardDataIn(output.text(), card)).toEqual([]);
+    });
+
+    it('set to "corrupt" stores a damaged item that keeps the checksum of the real order', async () => {
+      setFaultMode('corrupt');
+      const order = anOrderWithCard('fault-corrupt-1');
+      const response = await handler(anSqsEvent([anOrderRecord(order)]));
+      expect(response).toEqual({ batchItemFailures: [] });
+      const stored = toStoredOrder(order);
+      expect(putItems()).toEqual([
+        expect.objectContaining({
+          TableName: TABLE_NAME,
+          Item: { orderId: order.id, ...corruptedCopy(stored), checksum: storedOrderChecksum(stored) },
+          ConditionExpression: 'attribute_not_exists(orderId)',
+        }),
+      ]);
+    });
+
+    it('set back to "off" lets the same message repair the damaged item', async () => {
+      const order = anOrderWithCard('fault-corrupt-2');
+      const stored = toStoredOrder(order);
+      const checksum = storedOrderChecksum(stored);
+      const damaged = marshall(
+        { orderId: order.id, ...corruptedCopy(stored), checksum },
+        { removeUndefinedValues: true },
+      );
+      dynamodb
+        .on(PutCommand, { ConditionExpression: 'attribute_not_exists(orderId)' })
+        .rejects(conditionFailed(damaged));
+
+      const response = await handler(anSqsEvent([anOrderRecord(order)]));
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(putItems()[1]).toEqual({
+        TableName: TABLE_NAME,
+        Item: { orderId: order.id, ...stored, checksum },
+        ConditionExpression: 'checksum = :expected',
+        ExpressionAttributeValues: { ':expected': checksum },
       });
-    } finally {
-      restore();
-    }
+      expect(output.jsonLines()).toContainEqual(
+        expect.objectContaining({ message: 'Order repaired', orderId: order.id }),
+      );
+    });
+
+    it.each(['on', 'maintenance', 'FAIL!'])(
+      'set to the unknown value %j processes normally, with a warning',
+      async (value) => {
+        setFaultMode(value);
+        const response = await handler(anSqsEvent([anOrderRecord(anOrder())]));
+        expect(response).toEqual({ batchItemFailures: [] });
+        expect(putItems()).toHaveLength(1);
+        expect(output.jsonLines()).toContainEqual(
+          expect.objectContaining({
+            level: 'WARN',
+            message: 'Unknown checkout fault mode; processing normally',
+            value,
+          }),
+        );
+      },
+    );
+
+    it('accepts the mode in any case, with blanks around it', async () => {
+      setFaultMode(' FAIL\n');
+      await expect(handler(anSqsEvent([anOrderRecord(anOrder())]))).rejects.toThrow(FullBatchFailureError);
+    });
+
+    it.each<[string, Error]>([
+      ['missing', new ParameterNotFound({ message: 'Parameter not found', $metadata: {} })],
+      ['unreadable', new Error('AccessDeniedException: not authorized to perform ssm:GetParameter')],
+    ])('processes normally, with a warning, when the parameter is %s', async (_, error) => {
+      ssm.on(GetParameterCommand).rejects(error);
+      const response = await handler(anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder())]));
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(putItems()).toHaveLength(2);
+      expect(output.jsonLines()).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'The checkout fault switch cannot be read; processing normally',
+        }),
+      );
+    });
+
+    it('is kept for 5 seconds, then read again, so that a game day flips it without a deployment', async () => {
+      setFaultMode('fail');
+      await expect(handler(anSqsEvent([anOrderRecord(anOrder())]))).rejects.toThrow(FullBatchFailureError);
+      setFaultMode('off');
+
+      jest.setSystemTime(clock + 4_000);
+      await expect(handler(anSqsEvent([anOrderRecord(anOrder())]))).rejects.toThrow(FullBatchFailureError);
+      expect(getParameterCalls()).toHaveLength(1);
+
+      jest.setSystemTime(clock + 6_000);
+      await expect(handler(anSqsEvent([anOrderRecord(anOrder())]))).resolves.toEqual({
+        batchItemFailures: [],
+      });
+      expect(getParameterCalls()).toHaveLength(2);
+      expect(putItems()).toHaveLength(1);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { OrderRecord } from '../../../../src/adapters/dynamodb-order-repository';
 import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { corruptedCopy, SimulatedOutageError } from '../../../../src/functions/checkout/fault-mode';
 import {
   ConflictingOrderError,
   InvalidOrderMessageError,
@@ -168,5 +169,93 @@ describe('storeOrder', () => {
       expect.objectContaining({ message: 'Order duplicate', orderId: 'order-store-8', outcome: 'duplicate' }),
     );
     expect(cardDataIn(output.text(), { number: TEST_CARD_NUMBERS.visa, cvv: '8642' })).toEqual([]);
+  });
+
+  describe('with the game-day fault switch', () => {
+    it('writes nothing and fails with a SimulatedOutageError when it is "fail"', async () => {
+      const order = anOrder({ id: 'order-fault-1' });
+      const attempt = storeOrder(order, { ...dependencies, faultMode: 'fail' });
+      await expect(attempt).rejects.toThrow(SimulatedOutageError);
+      await expect(attempt).rejects.toThrow('Order order-fault-1 not processed');
+      expect(repository.size).toBe(0);
+      expect(repository.writes).toEqual([]);
+      expect(recordedMetrics(dependencies.metrics)).toEqual({});
+    });
+
+    it('fails even an order that is already stored when it is "fail", leaving the item as it is', async () => {
+      const order = anOrder({ id: 'order-fault-2' });
+      await storeOrder(order, dependencies);
+      await expect(storeOrder(order, { ...dependencies, faultMode: 'fail' })).rejects.toThrow(
+        SimulatedOutageError,
+      );
+      expect(repository.get('order-fault-2')).toEqual(recordOf(order));
+      expect(repository.writes).toHaveLength(1);
+    });
+
+    it('stores a damaged item that keeps the real checksum when it is "corrupt"', async () => {
+      const order = anOrder({ id: 'order-fault-3' });
+      const good = recordOf(order);
+      await expect(storeOrder(order, { ...dependencies, faultMode: 'corrupt' })).resolves.toBe('stored');
+      const item = repository.get('order-fault-3');
+      expect(item).toEqual({ order: corruptedCopy(good.order), checksum: good.checksum });
+      expect(item?.order.items).toEqual([]);
+      expect(item?.order.payment.amount).toBe(0);
+      expect(storedOrderChecksum(item?.order ?? good.order)).not.toBe(item?.checksum);
+    });
+
+    it('warns that it stored a damaged item, with the order id', async () => {
+      await storeOrder(anOrder({ id: 'order-fault-4' }), { ...dependencies, faultMode: 'corrupt' });
+      expect(output.jsonLines()).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'Order stored corrupted: the checkout fault switch is "corrupt" (game day)',
+          orderId: 'order-fault-4',
+        }),
+      );
+    });
+
+    it('lets a later normal delivery of the same order repair the damaged item', async () => {
+      const order = anOrder({ id: 'order-fault-5' });
+      await storeOrder(order, { ...dependencies, faultMode: 'corrupt' });
+
+      await expect(storeOrder(structuredClone(order), dependencies)).resolves.toBe('repaired');
+
+      expect(repository.get('order-fault-5')).toEqual(recordOf(order));
+      expect(repository.writes).toEqual([
+        { order: corruptedCopy(recordOf(order).order), checksum: recordOf(order).checksum },
+        recordOf(order),
+      ]);
+      expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderStored: 1, OrderRepaired: 1 });
+    });
+
+    it('leaves the repaired item alone on a further delivery', async () => {
+      const order = anOrder({ id: 'order-fault-6' });
+      await storeOrder(order, { ...dependencies, faultMode: 'corrupt' });
+      await storeOrder(order, dependencies);
+      await expect(storeOrder(order, dependencies)).resolves.toBe('duplicate');
+      expect(repository.get('order-fault-6')).toEqual(recordOf(order));
+      expect(repository.writes).toHaveLength(2);
+    });
+
+    it('does not damage an order that is already stored well when it is "corrupt"', async () => {
+      const order = anOrder({ id: 'order-fault-7' });
+      await storeOrder(order, dependencies);
+      await expect(storeOrder(order, { ...dependencies, faultMode: 'corrupt' })).resolves.toBe('duplicate');
+      expect(repository.get('order-fault-7')).toEqual(recordOf(order));
+      expect(repository.writes).toHaveLength(1);
+    });
+
+    it('still refuses a different order under a stored id when it is "corrupt"', async () => {
+      const order = anOrder({ id: 'order-fault-8' });
+      await storeOrder(order, { ...dependencies, faultMode: 'corrupt' });
+      const other = anOrder({ id: 'order-fault-8', customer: { id: 'someone-else' } });
+      await expect(storeOrder(other, dependencies)).rejects.toThrow(ConflictingOrderError);
+    });
+
+    it('stores normally when it is "off"', async () => {
+      const order = anOrder({ id: 'order-fault-9' });
+      await expect(storeOrder(order, { ...dependencies, faultMode: 'off' })).resolves.toBe('stored');
+      expect(repository.get('order-fault-9')).toEqual(recordOf(order));
+    });
   });
 });
