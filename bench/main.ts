@@ -11,9 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../local/paths';
 import { renderTable } from './lib/table';
 import type { Row, Suite } from './suite';
+import * as cardDataTransform from './suites/card-data-transform';
 import * as functionBundles from './suites/function-bundles';
 
-const SUITES: Suite[] = [functionBundles];
+const SUITES: Suite[] = [functionBundles, cardDataTransform];
 
 const RESULTS_FILE = join(PROJECT_ROOT, '.local/bench/results.json');
 

@@ -4,6 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './errors';
+import type { TargetOptions } from './target';
 
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -22,6 +23,21 @@ export const TARGET_USAGE = `Target (the local stack unless --stack-name is give
   --stack-name <name>    a deployed stack in AWS: its outputs come from CloudFormation, credentials
                          and Region from the default chain (AWS_PROFILE, AWS_REGION, ...)
   --region <region>      the stack's Region (with --stack-name)`;
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export const shellWord = (word: string) =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The target options as the user gave them, to repeat in the commands a CLI suggests next:
+ * ` --stack-name checkout --region eu-west-1`, ` --outputs other.json`, or nothing for the local stack.
+ */
+export const targetFlags = ({ stackName, region, outputsFile }: TargetOptions): string =>
+  [
+    stackName === undefined ? '' : ` --stack-name ${shellWord(stackName)}`,
+    region === undefined ? '' : ` --region ${shellWord(region)}`,
+    outputsFile === undefined ? '' : ` --outputs ${shellWord(outputsFile)}`,
+  ].join('');
 
 interface ParseArgsError extends Error {
   code: string;

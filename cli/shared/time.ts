@@ -58,7 +58,7 @@ const parseIso = (text: string, label: string): Date | undefined => {
   }
   if (hour !== undefined && zone === undefined) {
     throw new UsageError(
-      `${label}: "${text}" has no offset: add Z for UTC or an offset such as +01:00 (the archive's hours are UTC)`,
+      `${label}: "${text}" has no offset: add Z for UTC or an offset such as +01:00 (without one the time is ambiguous)`,
     );
   }
   const offset = zone === undefined ? 0 : offsetMinutes(zone);

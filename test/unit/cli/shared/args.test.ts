@@ -1,4 +1,4 @@
-import { HELP_OPTION, parseOptions, splitCommand, wantsHelp } from '../../../../cli/shared/args';
+import { HELP_OPTION, parseOptions, splitCommand, targetFlags, wantsHelp } from '../../../../cli/shared/args';
 import { UsageError } from '../../../../cli/shared/errors';
 
 const OPTIONS = { ...HELP_OPTION, since: { type: 'string' }, 'show-raw': { type: 'boolean' } } as const;
@@ -39,5 +39,15 @@ describe('parsing the options of a command', () => {
     [['--since', ''], '--since needs a value'],
   ])('turns %j into the usage error "%s"', (args, message) => {
     expect(() => parseOptions(args, OPTIONS)).toThrow(new UsageError(message));
+  });
+});
+
+describe('repeating the target in suggested commands', () => {
+  it('gives the target options as given, quoted where the shell needs it, or nothing for the local stack', () => {
+    expect(targetFlags({})).toBe('');
+    expect(targetFlags({ stackName: 'checkout', region: 'eu-west-1' })).toBe(
+      ' --stack-name checkout --region eu-west-1',
+    );
+    expect(targetFlags({ outputsFile: "my stack's.json" })).toBe(` --outputs 'my stack'\\''s.json'`);
   });
 });

@@ -1,0 +1,208 @@
+/**
+ * Throughput and memory of the card-data transform (the Firehose Lambda processor) on a batch as large as
+ * Firehose sends (~5.5 MiB of base64 data, under its 6 MB invocation limit), beside its floor: the same
+ * records base64-decoded, parsed, stringified and encoded again with no sanitising, which any processor
+ * that re-serialises JSON pays. Target: the transform keeps at least 80 % of the floor's throughput.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type {
+  FirehoseTransformationEvent,
+  FirehoseTransformationEventRecord,
+  FirehoseTransformationResult,
+  FirehoseTransformationResultRecord,
+} from 'aws-lambda';
+import { build } from 'esbuild';
+import { PROJECT_ROOT } from '../../local/paths';
+import { transformRecords } from '../../src/functions/card-data-transform/transform-records';
+import { orderGenerator } from '../lib/orders';
+import { median, round } from '../lib/stats';
+import type { Row } from '../suite';
+
+const MiB = 1024 * 1024;
+const TARGET_BASE64_BYTES = 5.5 * MiB;
+const WARM_UP_RUNS = Number(process.env.BENCH_TRANSFORM_WARM_UP_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_TRANSFORM_RUNS ?? 31);
+/** The transform must keep at least this share of the floor's throughput. */
+const TARGET_RATIO = 0.8;
+/** The memory the function is configured with (SPEC: it must handle a 6 MB batch comfortably in it). */
+const FUNCTION_MEMORY_MIB = 512;
+const WORK_DIR = join(PROJECT_ROOT, '.local/bench/card-data-transform');
+
+export const name = 'card-data transform';
+
+export const description =
+  `A Firehose transformation event of ~${TARGET_BASE64_BYTES / MiB} MiB (base64 data) of generated orders ` +
+  `(80 % paid by card, 1 % with a card number in their notes); ${RUNS} rounds after ${WARM_UP_RUNS} ` +
+  `warm-up rounds, each running both steps back to back, in this Node ${process.version} process. ` +
+  'floor = base64 decode + JSON.parse + JSON.stringify + "\\n" + base64 encode per record; transform = ' +
+  'transformRecords (the function without middy). MiB/s of input base64, from the median time; vs floor = ' +
+  "the median of the rounds' floor/transform time ratios (pairing the steps of a round cancels most of " +
+  'the drift of a busy machine). Memory: the transform once in a fresh process that has just read the ' +
+  'event (peak RSS sampled every ms by a worker thread; V8 heap reserved).';
+
+export const columns = {
+  step: 'step',
+  records: 'records',
+  inputMiB: 'input MiB',
+  medianMs: 'median ms',
+  mibPerSecond: 'MiB/s',
+  ratio: 'vs floor',
+  target: 'target >= 80 %',
+  peakRssIncreaseMiB: 'peak RSS + MiB',
+  heapIncreaseMiB: 'heap + MiB',
+  peakRssMiB: `peak RSS MiB (of ${FUNCTION_MEMORY_MIB})`,
+};
+
+const aTransformationEvent = (): FirehoseTransformationEvent => {
+  const nextOrder = orderGenerator({ seed: 2026 });
+  const records: FirehoseTransformationEventRecord[] = [];
+  let bytes = 0;
+  const arrival = Date.UTC(2026, 10, 21, 10, 15, 30);
+  while (bytes < TARGET_BASE64_BYTES) {
+    const data = Buffer.from(JSON.stringify(nextOrder()), 'utf8').toString('base64');
+    bytes += data.length;
+    records.push({
+      recordId: `49546986683135544286507457936321625675700192471156785154${String(records.length).padStart(6, '0')}`,
+      approximateArrivalTimestamp: arrival + records.length,
+      data,
+    });
+  }
+  return {
+    invocationId: 'invocation-00000000-0000-4000-8000-000000000001',
+    deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/checkout-archive',
+    region: 'us-east-1',
+    records,
+  };
+};
+
+/** What any processor that re-serialises the JSON of every record costs at least. */
+const floor = (event: FirehoseTransformationEvent): FirehoseTransformationResult => ({
+  records: event.records.map(
+    ({ recordId, data }): FirehoseTransformationResultRecord => ({
+      recordId,
+      result: 'Ok',
+      data: Buffer.from(
+        `${JSON.stringify(JSON.parse(Buffer.from(data, 'base64').toString('utf8')))}\n`,
+        'utf8',
+      ).toString('base64'),
+    }),
+  ),
+});
+
+const timeRuns = (event: FirehoseTransformationEvent) => {
+  const logger = new Logger({ logLevel: 'SILENT' });
+  const metrics = new Metrics({ namespace: 'Bench', serviceName: 'card-data-transform' });
+  const steps = {
+    floor: () => floor(event),
+    transform: () => transformRecords(event, { logger, metrics }),
+  };
+  const samples = { floor: [] as number[], transform: [] as number[], ratio: [] as number[] };
+  let sink = 0;
+  for (let round = -WARM_UP_RUNS; round < RUNS; round++) {
+    // Alternate which goes first, so that neither always runs right after the other's garbage.
+    const order = round % 2 === 0 ? (['floor', 'transform'] as const) : (['transform', 'floor'] as const);
+    const elapsed = { floor: 0, transform: 0 };
+    for (const step of order) {
+      const started = performance.now();
+      const result = steps[step]();
+      elapsed[step] = performance.now() - started;
+      sink += result.records.length;
+      metrics.clearMetrics();
+    }
+    if (round < 0) continue;
+    samples.floor.push(elapsed.floor);
+    samples.transform.push(elapsed.transform);
+    samples.ratio.push(elapsed.floor / elapsed.transform);
+  }
+  if (sink === 0) throw new Error('no records transformed');
+  return {
+    floorMs: median(samples.floor),
+    transformMs: median(samples.transform),
+    ratio: median(samples.ratio),
+  };
+};
+
+const runNode = (args: string[]): Promise<string> =>
+  new Promise((resolveOutput, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolveOutput(stdout) : reject(new Error(`node exited with ${code}: ${stderr}`)),
+    );
+  });
+
+interface MemoryProbe {
+  records: number;
+  peakRssMiB: number;
+  peakRssIncreaseMiB: number;
+  heapIncreaseMiB: number;
+}
+
+/** The transform once, in a fresh process (bundled like the function), as a Lambda invocation would run it. */
+const measureMemory = async (event: FirehoseTransformationEvent): Promise<MemoryProbe> => {
+  mkdirSync(WORK_DIR, { recursive: true });
+  const eventFile = join(WORK_DIR, 'event.json');
+  const probeFile = join(WORK_DIR, 'transform-memory-probe.js');
+  writeFileSync(eventFile, JSON.stringify(event));
+  await build({
+    entryPoints: [join(PROJECT_ROOT, 'bench/lib/transform-memory-probe.ts')],
+    outfile: probeFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'es2020',
+    logLevel: 'warning',
+  });
+  const output = await runNode(['--expose-gc', probeFile, eventFile]);
+  const probe = JSON.parse(output.trim().split('\n').pop() ?? '') as MemoryProbe;
+  if (probe.records !== event.records.length) throw new Error('The memory probe transformed another batch');
+  return probe;
+};
+
+export const run = async (): Promise<Row[]> => {
+  const event = aTransformationEvent();
+  const inputBytes = event.records.reduce((sum, record) => sum + record.data.length, 0);
+  const inputMiB = inputBytes / MiB;
+  const { floorMs, transformMs, ratio } = timeRuns(event);
+  const memory = await measureMemory(event);
+  const throughput = (ms: number) => round(inputMiB / (ms / 1000), 1);
+  return [
+    {
+      step: 'floor (decode, parse, stringify, encode)',
+      records: event.records.length,
+      inputMiB: round(inputMiB, 2),
+      medianMs: round(floorMs, 1),
+      mibPerSecond: throughput(floorMs),
+      ratio: '100 %',
+      target: '',
+      peakRssIncreaseMiB: '',
+      heapIncreaseMiB: '',
+      peakRssMiB: '',
+    },
+    {
+      step: 'transform (transformRecords)',
+      records: event.records.length,
+      inputMiB: round(inputMiB, 2),
+      medianMs: round(transformMs, 1),
+      mibPerSecond: throughput(transformMs),
+      ratio: `${Math.round(ratio * 100)} %`,
+      target: ratio >= TARGET_RATIO ? 'pass' : 'FAIL',
+      peakRssIncreaseMiB: round(memory.peakRssIncreaseMiB, 1),
+      heapIncreaseMiB: round(memory.heapIncreaseMiB, 1),
+      peakRssMiB: `${round(memory.peakRssMiB, 1)} (${memory.peakRssMiB < FUNCTION_MEMORY_MIB / 2 ? 'pass' : 'FAIL'})`,
+    },
+  ];
+};

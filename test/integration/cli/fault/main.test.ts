@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { run } from '../../../../cli/fault/main';
+import { LOCAL_REGION } from '../../../../local/aws-config';
+import { useMotoServer } from '../../../helpers/moto';
+
+const PARAMETER = '/local/checkout/fault-mode';
+
+describe('the fault CLI against moto', () => {
+  const moto = useMotoServer();
+  let dir: string;
+  let ssm: SSMClient;
+
+  const runFault = async (...argv: string[]) => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await run(argv, {
+      stdout: { write: (text: string) => stdout.push(text) },
+      stderr: { write: (text: string) => stderr.push(text) },
+      cwd: dir,
+      env: {},
+    });
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  };
+  const value = async () => (await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter?.Value;
+  const writeOutputs = (file: string, parameterName: string) =>
+    writeFileSync(
+      join(dir, file),
+      JSON.stringify({
+        CheckoutFaultModeParameterName: parameterName,
+        AwsEndpointUrl: moto.server.endpoint,
+        Region: LOCAL_REGION,
+      }),
+    );
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fault-cli-'));
+    ssm = new SSMClient(moto.clientConfig());
+    await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: 'off', Type: 'String' }));
+    writeOutputs('outputs.json', PARAMETER);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows the switch and what it does', async () => {
+    const { code, stdout } = await runFault('status', '--outputs', 'outputs.json');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^Checkout fault switch \/local\/checkout\/fault-mode \(version 1, last changed \d{4}-\d\d-\d\dT[\d:.]+Z\): off: orders are processed normally\.\n$/,
+    );
+  });
+
+  it('turns the switch to fail, saying when the checkout function picks it up and how to turn it off', async () => {
+    const { code, stdout, stderr } = await runFault('fail', '--outputs', 'outputs.json');
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await value()).toBe('fail');
+    expect(stdout).toBe(
+      [
+        'Checkout fault switch /local/checkout/fault-mode: off -> fail: CheckoutFunction fails every order: orders are retried, then land in the checkout dead-letter queue.',
+        'CheckoutFunction picks the change up within about 5 seconds (it caches the parameter for 5 s). Turn it off with `npm run fault -- off --outputs outputs.json`.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('turns the switch to corrupt and back off', async () => {
+    expect((await runFault('corrupt', '--outputs', 'outputs.json')).code).toBe(0);
+    expect(await value()).toBe('corrupt');
+    const { code, stdout } = await runFault('off', '--outputs', 'outputs.json');
+    expect(code).toBe(0);
+    expect(await value()).toBe('off');
+    expect(stdout).toContain('corrupt -> off: orders are processed normally.');
+  });
+
+  it('leaves the parameter as it is when it already has the value', async () => {
+    const before = (await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter?.Version;
+    const { code, stdout } = await runFault('off', '--outputs', 'outputs.json');
+    expect(code).toBe(0);
+    expect(stdout).toContain('is already off');
+    expect((await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter?.Version).toBe(before);
+  });
+
+  it('rejects an unknown value with a usage error and leaves the parameter unchanged', async () => {
+    const { code, stdout, stderr } = await runFault('explode', '--outputs', 'outputs.json');
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe(
+      'fault: unknown command "explode": use one of status, off, fail, corrupt\nRun `npm run fault -- --help` for usage.\n',
+    );
+    expect(await value()).toBe('off');
+  });
+
+  it('says which parameter is missing when the stack has none', async () => {
+    writeOutputs('missing.json', '/other/checkout/fault-mode');
+    const { code, stderr } = await runFault('status', '--outputs', 'missing.json');
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'fault: the parameter /other/checkout/fault-mode (output CheckoutFaultModeParameterName) does not exist in the local stack (missing.json)\n',
+    );
+  });
+});

@@ -1,0 +1,204 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { run } from '../../../../cli/replay/main';
+import { USAGE } from '../../../../cli/replay/options';
+
+const NOW = new Date('2026-11-21T18:00:00Z');
+const OUTPUTS = {
+  ReplayStateTableName: 'checkout-ReplayStateTable',
+  ReplayEventSourceMappingId: 'm-1',
+  ReplayQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/checkout-ReplayQueue',
+  ReplayFunctionName: 'checkout-ReplayFunction',
+};
+const AWS = ['--stack-name', 'checkout', '--region', 'eu-west-1'];
+const RUNNING = {
+  replay: 'current',
+  replayId: 'r-1',
+  since: '2026-11-21T10:00:00.000Z',
+  until: '2026-11-21T12:00:00.000Z',
+  startedAt: '2026-11-21T17:00:00.000Z',
+  status: 'running',
+  forwarded: 0,
+  skipped: 0,
+};
+
+describe('the replay CLI against a stack in AWS (mocked clients)', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  const lambda = mockClient(LambdaClient);
+  const sqs = mockClient(SQSClient);
+  const documents = mockClient(DynamoDBDocumentClient);
+  let stdout: string[];
+  let stderr: string[];
+  const runReplay = (...argv: string[]) =>
+    run(argv, {
+      stdout: { write: (text: string) => stdout.push(text) },
+      stderr: { write: (text: string) => stderr.push(text) },
+      now: () => NOW,
+      env: {},
+    });
+
+  beforeEach(() => {
+    for (const client of [cloudFormation, lambda, sqs, documents]) client.reset();
+    stdout = [];
+    stderr = [];
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'checkout',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: NOW,
+          Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabled' });
+    lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabling' });
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: {
+        QueueArn: 'arn:aws:sqs:eu-west-1:123456789012:checkout-ReplayQueue',
+        ApproximateNumberOfMessages: '120',
+        ApproximateNumberOfMessagesNotVisible: '0',
+        MessageRetentionPeriod: '1209600',
+      },
+    });
+    documents.on(GetCommand).resolves({});
+    documents.on(PutCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
+  });
+
+  it('prints the usage on stdout for --help and exits with 0', async () => {
+    expect(await runReplay('--help')).toBe(0);
+    expect(stdout.join('')).toBe(`${USAGE}\n`);
+  });
+
+  it('exits with 2 for a usage error, without calling AWS', async () => {
+    expect(await runReplay('start', '--until', '1h', ...AWS)).toBe(2);
+    expect(stderr.join('')).toBe(
+      'replay: --since is required: use ISO-8601 with Z or an offset (2026-11-21T10:00:00Z, 2026-11-21T11:00+01:00), a UTC date (2026-11-21), or a duration ago (30m, 2h, 1d)\nRun `npm run replay -- --help` for usage.\n',
+    );
+    expect(cloudFormation.calls()).toHaveLength(0);
+  });
+
+  it('starts a replay in AWS through the mapping id of the stack outputs, and repeats the target in its hints', async () => {
+    expect(
+      await runReplay('start', '--since', '2026-11-21T10:00Z', '--until', '2026-11-21T12:00Z', ...AWS),
+    ).toBe(0);
+
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+      TableName: 'checkout-ReplayStateTable',
+      Item: {
+        replay: 'current',
+        replayId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        since: '2026-11-21T10:00:00.000Z',
+        until: '2026-11-21T12:00:00.000Z',
+        startedAt: NOW.toISOString(),
+        status: 'running',
+        forwarded: 0,
+        skipped: 0,
+      },
+    });
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)[0]?.args[0].input).toEqual({
+      UUID: 'm-1',
+      Enabled: true,
+    });
+    const text = stdout.join('');
+    expect(text).toContain(
+      'The event source mapping m-1 of checkout-ReplayFunction is Enabling (it was Disabled)',
+    );
+    expect(text).toContain('The replay queue checkout-ReplayQueue holds 120 messages (0 in flight).');
+    expect(text).toContain('Follow it:  npm run replay -- status --stack-name checkout --region eu-west-1');
+  });
+
+  it('notes when the window starts before the oldest order the replay queue still holds', async () => {
+    expect(await runReplay('start', '--since', '2026-11-01T00:00Z', ...AWS)).toBe(0);
+    expect(stdout.join('')).toContain(
+      'Note: the replay queue keeps orders for 14 days: orders before 2026-11-07T18:00:00.000Z are no longer in it.',
+    );
+  });
+
+  it('marks the replay stopped again when the mapping cannot be enabled', async () => {
+    lambda.on(UpdateEventSourceMappingCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: lambda:UpdateEventSourceMapping'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
+
+    const replayId = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.replayId;
+    expect(documents.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      UpdateExpression: 'SET #status = :stopped, stoppedAt = :stoppedAt',
+      ExpressionAttributeValues: { ':replayId': replayId },
+    });
+    expect(stderr.join('')).toMatch(
+      new RegExp(
+        `^replay: the event source mapping m-1 could not be enabled, so replay ${replayId} was not started \\(marked stopped\\): access denied: User is not authorized to perform: lambda:UpdateEventSourceMapping \\(the credentials need lambda:UpdateEventSourceMapping on it\\)\n$`,
+      ),
+    );
+  });
+
+  it('writes nothing while the mapping is changing state', async () => {
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabling' });
+    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
+    expect(stderr.join('')).toBe(
+      'replay: the event source mapping m-1 is Disabling: try again in a few seconds\n',
+    );
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('refuses a second start with the running replay and how to stop it', async () => {
+    documents.on(GetCommand).resolves({ Item: RUNNING });
+    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
+    expect(stderr.join('')).toBe(
+      'replay: replay r-1 is already running (orders from 2026-11-21T10:00:00.000Z (inclusive) to 2026-11-21T12:00:00.000Z (exclusive), started 2026-11-21T17:00:00.000Z): stop it first with npm run replay -- stop --stack-name checkout --region eu-west-1 (follow it with npm run replay -- status --stack-name checkout --region eu-west-1)\n',
+    );
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(0);
+  });
+
+  it('changes nothing in a dry run, and refuses one while the mapping is not Disabled', async () => {
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabling' });
+    expect(await runReplay('start', '--since', '2h', '--dry-run', ...AWS)).toBe(1);
+    expect(stderr.join('')).toContain('is Enabling: a dry run would race the replay function');
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
+
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabled' });
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    expect(await runReplay('start', '--since', '2h', '--dry-run', ...AWS)).toBe(0);
+    expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({ WaitTimeSeconds: 1 });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(0);
+  });
+
+  it('disables a mapping left enabled when stopping with no replay running', async () => {
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabled' });
+    lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabling' });
+    expect(await runReplay('stop', ...AWS)).toBe(0);
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)[0]?.args[0].input).toEqual({
+      UUID: 'm-1',
+      Enabled: false,
+    });
+    expect(stdout.join('')).toMatch(
+      /^No replay was running\. The event source mapping m-1 is Disabling \(it was Enabled\)/,
+    );
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('names the mapping when the stack has none with that id', async () => {
+    lambda.on(GetEventSourceMappingCommand).rejects(
+      Object.assign(new Error('The resource you requested does not exist.'), {
+        name: 'ResourceNotFoundException',
+      }),
+    );
+    expect(await runReplay('status', ...AWS)).toBe(1);
+    expect(stderr.join('')).toBe(
+      'replay: the event source mapping m-1 (output ReplayEventSourceMappingId) does not exist in the stack checkout\n',
+    );
+  });
+});
