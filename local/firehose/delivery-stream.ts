@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import type { FirehoseTransformationEvent, FirehoseTransformationResultRecord } from 'aws-lambda';
+import { type IndexRotationPeriod, rotatedIndexName } from '../../src/domain/search';
 import type { InvocationResult } from '../lambda/function-host';
 import { orderIdOf, type RuntimeLog } from '../log';
+import { OpenSearchIndexer } from './opensearch-indexer';
 import { evaluatePrefix, objectName } from './prefix';
 
 /** Firehose's limits: a record is at most 1,000 KiB; a Lambda invocation request at most 6 MB. */
@@ -27,7 +29,34 @@ export interface DeliveryStreamDefinition {
   compression: Compression;
   kmsKeyArn?: string;
   processor?: { functionName: string; functionArn: string; numberOfRetries: number; bufferSizeBytes: number };
+  /**
+   * An OpenSearch destination; the bucket, prefixes, compression and key above are then its S3 backup
+   * (S3Configuration).
+   */
+  openSearch?: OpenSearchDestination;
 }
+
+export interface OpenSearchDestination {
+  endpoint: string;
+  indexName: string;
+  rotation: IndexRotationPeriod | 'NoRotation';
+  retryDurationSeconds: number;
+  backupMode: 'FailedDocumentsOnly' | 'AllDocuments';
+}
+
+/** Firehose's record format for a document it could not index (under AmazonOpenSearchService-failed/). */
+export interface FailedDocumentRecord {
+  attemptsMade: number;
+  arrivalTimestamp: number;
+  errorCode: string;
+  errorMessage: string;
+  attemptEndingTimestamp: number;
+  rawData: string;
+  esDocumentId: string;
+  esIndexName: string;
+}
+
+const OPENSEARCH_FAILED = 'AmazonOpenSearchService-failed';
 
 export interface DeliveryStreamDependencies {
   s3: S3Client;
@@ -143,7 +172,9 @@ export class LocalDeliveryStream {
   private async deliver(records: BufferedRecord[]) {
     const { delivered, failed, dropped } = await this.transform(records);
     const { label, bucketName } = this.definition;
-    if (delivered.length > 0) {
+    if (this.definition.openSearch) {
+      await this.deliverToOpenSearch(this.definition.openSearch, delivered);
+    } else if (delivered.length > 0) {
       const key = await this.write(
         this.definition.prefix,
         undefined,
@@ -169,6 +200,69 @@ export class LocalDeliveryStream {
       );
     }
     if (dropped > 0) this.dependencies.log.info(label, `${dropped} records dropped by the transform`);
+  }
+
+  /** Indexes the documents (retrying for the retry duration); backs up what failed, or everything. */
+  private async deliverToOpenSearch(destination: OpenSearchDestination, records: BufferedRecord[]) {
+    if (records.length === 0) return;
+    const { label, bucketName, prefix, errorOutputPrefix } = this.definition;
+    const { log } = this.dependencies;
+    const documents = records.map((record) => ({
+      record,
+      document: {
+        id: record.recordId,
+        index: rotatedIndexName(
+          destination.indexName,
+          destination.rotation,
+          new Date(record.arrivalTimestamp),
+        ),
+        body: record.data.toString('utf8').trim(),
+      },
+    }));
+    const indexer = new OpenSearchIndexer(
+      destination.endpoint,
+      (message) => log.warn(label, message),
+      this.dependencies.retryDelayMs,
+    );
+    const failures = await indexer.index(
+      documents.map(({ document }) => document),
+      destination.retryDurationSeconds,
+    );
+    const failedIds = new Set(failures.map((failure) => failure.document.id));
+    for (const { document } of documents.filter(({ document }) => !failedIds.has(document.id))) {
+      log.info(label, `order ${orderIdOf(document.body)} indexed in ${document.index}`);
+    }
+    if (destination.backupMode === 'AllDocuments') {
+      await this.write(prefix, undefined, records, Buffer.concat(records.map((record) => record.data)));
+    }
+    if (failures.length === 0) return;
+    const attemptEndingTimestamp = Date.now();
+    const arrival = new Map(records.map((record) => [record.recordId, record.arrivalTimestamp]));
+    const failed: FailedDocumentRecord[] = failures.map(
+      ({ document, errorCode, errorMessage, attemptsMade }) => ({
+        attemptsMade,
+        arrivalTimestamp: arrival.get(document.id) ?? attemptEndingTimestamp,
+        errorCode,
+        errorMessage,
+        attemptEndingTimestamp,
+        rawData: Buffer.from(document.body).toString('base64'),
+        esDocumentId: document.id,
+        esIndexName: document.index,
+      }),
+    );
+    // Firehose puts failed documents under the error prefix, or else under AmazonOpenSearchService-failed/.
+    const key = await this.write(
+      errorOutputPrefix || `${prefix}${OPENSEARCH_FAILED}/`,
+      errorOutputPrefix ? OPENSEARCH_FAILED : undefined,
+      failed,
+      Buffer.from(failed.map((record) => `${JSON.stringify(record)}\n`).join('')),
+    );
+    for (const { document } of failures) {
+      log.warn(
+        label,
+        `order ${orderIdOf(document.body)} not indexed: backed up to s3://${bucketName}/${key}`,
+      );
+    }
   }
 
   private async transform(records: BufferedRecord[]): Promise<TransformOutcome> {

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { RuntimeLog } from '../log';
 
+const CUSTOM_RESOURCE_RESPONSES = /^\/custom-resource-responses\/([^/]+)$/;
+
 const MAPPINGS_PATH = /^\/2015-03-31\/event-source-mappings\/?(.*)$/;
 
 /** An event source mapping as Lambda's GetEventSourceMapping answers. */
@@ -27,6 +29,8 @@ const describeMapping = (source: SqsEventSource) => {
  */
 export class LambdaApiServer {
   private server: Server | undefined;
+  private baseUrl: string | undefined;
+  private readonly pendingResponses = new Map<string, (body: unknown) => void>();
 
   constructor(
     private readonly sources: readonly SqsEventSource[],
@@ -44,7 +48,28 @@ export class LambdaApiServer {
       this.server?.listen(port, host, resolveListen);
     });
     const address = this.server.address();
-    return `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    this.baseUrl = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    return this.baseUrl;
+  }
+
+  /**
+   * A ResponseURL for a custom resource request, and the response the function sends to it (as
+   * CloudFormation's pre-signed S3 URL receives it in AWS).
+   */
+  expect(requestId: string, timeoutMs: number): { url: string; response: Promise<unknown> } {
+    if (!this.baseUrl) throw new Error('The local Lambda API is not listening yet');
+    const response = new Promise<unknown>((resolveResponse, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingResponses.delete(requestId);
+        reject(new Error(`no custom resource response within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.pendingResponses.set(requestId, (body) => {
+        clearTimeout(timer);
+        this.pendingResponses.delete(requestId);
+        resolveResponse(body);
+      });
+    });
+    return { url: `${this.baseUrl}/custom-resource-responses/${requestId}`, response };
   }
 
   async close() {
@@ -71,6 +96,21 @@ export class LambdaApiServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const customResource = CUSTOM_RESOURCE_RESPONSES.exec(url.pathname);
+    if (customResource && request.method === 'PUT') {
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      const deliver = this.pendingResponses.get(decodeURIComponent(customResource[1] ?? ''));
+      if (!deliver)
+        return this.error(
+          response,
+          404,
+          'NoSuchKey',
+          'No custom resource request is waiting for this response',
+        );
+      deliver(JSON.parse(body));
+      return void response.writeHead(200).end();
+    }
     const path = MAPPINGS_PATH.exec(url.pathname);
     if (!path) {
       return this.error(

@@ -1,6 +1,10 @@
-import { type Compression, LocalDeliveryStream } from '../firehose/delivery-stream';
+import {
+  type Compression,
+  LocalDeliveryStream,
+  type OpenSearchDestination,
+} from '../firehose/delivery-stream';
 import { evaluatePrefix } from '../firehose/prefix';
-import { arn, type Provisioner, physicalName } from '../stack/resources';
+import { arn, type LocalRuntime, type Provisioner, physicalName } from '../stack/resources';
 
 interface ProcessorParameter {
   ParameterName: string;
@@ -20,10 +24,38 @@ interface S3Destination {
   };
 }
 
+interface OpenSearchConfiguration {
+  DomainARN?: string;
+  ClusterEndpoint?: string;
+  IndexName: string;
+  IndexRotationPeriod?: string;
+  RetryOptions?: { DurationInSeconds?: unknown };
+  S3BackupMode?: string;
+  S3Configuration: S3Destination;
+  BufferingHints?: S3Destination['BufferingHints'];
+  ProcessingConfiguration?: S3Destination['ProcessingConfiguration'];
+}
+
+const openSearchDestinationOf = (
+  search: OpenSearchConfiguration,
+  runtime: LocalRuntime,
+): OpenSearchDestination => {
+  const endpoint = search.ClusterEndpoint ?? runtime.openSearchDomains.get(String(search.DomainARN));
+  if (!endpoint)
+    throw new Error(`the domain ${search.DomainARN} is not an OpenSearch domain of the local stack`);
+  return {
+    endpoint,
+    indexName: search.IndexName,
+    rotation: (search.IndexRotationPeriod ?? 'OneDay') as OpenSearchDestination['rotation'],
+    retryDurationSeconds: Number(search.RetryOptions?.DurationInSeconds ?? 300),
+    backupMode: search.S3BackupMode === 'AllDocuments' ? 'AllDocuments' : 'FailedDocumentsOnly',
+  };
+};
+
 const EMULATED_COMPRESSION = new Set(['UNCOMPRESSED', 'GZIP']);
 const MIB = 1024 * 1024;
 
-const lambdaProcessorOf = (destination: S3Destination) => {
+const lambdaProcessorOf = (destination: Pick<S3Destination, 'ProcessingConfiguration'>) => {
   const configuration = destination.ProcessingConfiguration;
   if (!configuration || String(configuration.Enabled) !== 'true') return undefined;
   const lambda = configuration.Processors?.find((processor) => processor.Type === 'Lambda');
@@ -71,9 +103,15 @@ export const createFirehoseDeliveryStream: Provisioner = async (
 ) => {
   const name = (properties.DeliveryStreamName as string | undefined) ?? physicalName(stack, logicalId, 64);
   const streamArn = arn(stack.pseudo, 'firehose', `deliverystream/${name}`);
-  const destination = (properties.ExtendedS3DestinationConfiguration ??
-    properties.S3DestinationConfiguration) as S3Destination | undefined;
-  if (!destination) throw new Error('only S3 destinations are emulated locally');
+  const search = properties.AmazonopensearchserviceDestinationConfiguration as
+    | OpenSearchConfiguration
+    | undefined;
+  const s3 = (properties.ExtendedS3DestinationConfiguration ?? properties.S3DestinationConfiguration) as
+    | S3Destination
+    | undefined;
+  // For an OpenSearch destination, its S3Configuration is where failed documents are backed up.
+  const destination = s3 ?? search?.S3Configuration;
+  if (!destination) throw new Error('only S3 and OpenSearch Service destinations are emulated locally');
   const compression = String(destination.CompressionFormat ?? 'UNCOMPRESSED');
   if (!EMULATED_COMPRESSION.has(compression)) {
     throw new Error(`CompressionFormat ${compression} is not emulated locally (GZIP and UNCOMPRESSED are)`);
@@ -81,11 +119,12 @@ export const createFirehoseDeliveryStream: Provisioner = async (
   const prefix = destination.Prefix ?? '';
   const errorOutputPrefix = destination.ErrorOutputPrefix ?? '';
   checkPrefixes(prefix, errorOutputPrefix);
-  const processor = lambdaProcessorOf(destination);
+  const processor = lambdaProcessorOf(search ?? destination);
   if (processor && !runtime.functions.functions.some((fn) => fn.name === processor.functionName)) {
     throw new Error(`the processor ${processor.functionArn} is not a function of the local stack`);
   }
-  const intervalSeconds = Number(destination.BufferingHints?.IntervalInSeconds ?? 300);
+  const buffering = (search ?? destination).BufferingHints;
+  const intervalSeconds = Number(buffering?.IntervalInSeconds ?? 300);
   const stream = new LocalDeliveryStream(
     {
       name,
@@ -96,10 +135,11 @@ export const createFirehoseDeliveryStream: Provisioner = async (
       errorOutputPrefix,
       bufferIntervalSeconds: intervalSeconds,
       localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.firehoseBufferIntervalSeconds),
-      bufferSizeBytes: Number(destination.BufferingHints?.SizeInMBs ?? 5) * MIB,
+      bufferSizeBytes: Number(buffering?.SizeInMBs ?? 5) * MIB,
       compression: compression as Compression,
       kmsKeyArn: destination.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN,
       processor,
+      openSearch: search && openSearchDestinationOf(search, runtime),
     },
     {
       s3: runtime.clients.s3,

@@ -1,7 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
+import { createCustomResource } from '../provisioners/custom-resource';
 import { createDynamoDbTable } from '../provisioners/dynamodb';
 import { createFirehoseDeliveryStream } from '../provisioners/firehose';
 import { createKmsAlias, createKmsKey } from '../provisioners/kms';
+import { createOpenSearchDomain } from '../provisioners/opensearch';
 import { createS3Bucket, recordS3BucketPolicy } from '../provisioners/s3';
 import { createGatewayResponse, createServerlessApi } from '../provisioners/serverless-api';
 import { createServerlessFunction } from '../provisioners/serverless-function';
@@ -43,6 +45,8 @@ const provisioners: Record<string, Provisioner> = {
   'AWS::KinesisFirehose::DeliveryStream': createFirehoseDeliveryStream,
   'AWS::KMS::Alias': createKmsAlias,
   'AWS::KMS::Key': createKmsKey,
+  'AWS::CloudFormation::CustomResource': createCustomResource,
+  'AWS::OpenSearchService::Domain': createOpenSearchDomain,
   'AWS::Serverless::Api': createServerlessApi,
   'AWS::Serverless::Application': async (resource, runtime) => createNestedApplication(resource, runtime),
   'AWS::Serverless::Function': createServerlessFunction,
@@ -177,16 +181,19 @@ const notEmulated = (
   };
 };
 
-/** The output value, with API Gateway invoke URLs replaced by the local API server's URL. */
+/**
+ * The output value. An output that builds the HTTPS URL of a resource the runtime serves locally (an API's
+ * execute-api URL, an OpenSearch domain's endpoint) gives that resource's local URL instead.
+ */
 const evaluateOutput = (value: unknown, scope: EvaluationScope): string => {
-  const localApi = [...referencedLogicalIds(value)]
+  const localUrl = [...referencedLogicalIds(value)]
     .map((logicalId) => scope.resources.get(logicalId)?.attributes)
     // Own attributes only: those of a not-emulated resource answer any name.
     .map((attributes) =>
       attributes && Object.hasOwn(attributes, 'localUrl') ? attributes.localUrl : undefined,
     )
     .find((url): url is string => typeof url === 'string');
-  if (localApi && JSON.stringify(value).includes('execute-api')) return localApi;
+  if (localUrl && JSON.stringify(value).includes('https://')) return localUrl;
   const evaluated = evaluate(value, scope);
   return Array.isArray(evaluated) ? evaluated.join(',') : String(evaluated);
 };
@@ -220,7 +227,9 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
     const definition = template.Resources[logicalId] as TemplateResource;
     // Evaluated as { Condition: name } so that an unknown name is an error, not a skipped resource.
     if (definition.Condition && !evaluate({ Condition: definition.Condition }, scope)) continue;
-    const provisioner = provisioners[definition.Type];
+    const provisioner =
+      provisioners[definition.Type] ??
+      (definition.Type.startsWith('Custom::') ? createCustomResource : undefined);
     if (!provisioner) {
       resources.set(logicalId, notEmulated(logicalId, definition, frame, runtime));
       continue;

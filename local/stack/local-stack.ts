@@ -75,17 +75,20 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
   const api = new RestApiServer(functions, log);
   const eventSources: LocalRuntime['eventSources'] = [];
   const lambdaApi = new LambdaApiServer(eventSources, log);
+  const openSearchNodes: LocalRuntime['openSearchNodes'] = [];
   const stopEverything = async (runtime?: LocalRuntime) => {
     await Promise.all(eventSources.map((source) => source.stop()));
     await Promise.all([api.close(), lambdaApi.close()]);
     await Promise.all([...(runtime?.deliveryStreams.values() ?? [])].map((stream) => stream.stop()));
     await functions.stop();
+    await Promise.all(openSearchNodes.map((node) => node.stop()));
     await moto.stop();
   };
 
   let runtime: LocalRuntime | undefined;
   try {
     const apiBaseUrl = await api.listen(settings.host, settings.apiPort);
+    const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
     runtime = {
       clients: {
         dynamodb: new DynamoDBClient(clientConfig),
@@ -103,6 +106,10 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       retryDelaySeconds: settings.retryDelaySeconds,
       deliveryStreams: new Map(),
       firehoseBufferIntervalSeconds: settings.firehoseBufferIntervalSeconds,
+      stateDir: settings.stateDir,
+      openSearchNodes,
+      openSearchDomains: new Map(),
+      customResourceResponses: lambdaApi,
       notEmulated: [],
     };
     const stack = await deployStack(
@@ -120,7 +127,6 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       runtime,
     );
     for (const source of runtime.eventSources) await source.start();
-    const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
 
     const outputs = {
       ...stack.outputs,
@@ -147,7 +153,7 @@ export const describeLocalStack = (
   const lines = [
     `Local stack "${settings.stackName}" (region ${settings.region}) is up.`,
     '',
-    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS, S3`,
+    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS, S3, SSM`,
     ...runtime.api.routeList.map(
       (route) =>
         `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}`,
@@ -165,8 +171,16 @@ export const describeLocalStack = (
     }),
     ...[...runtime.deliveryStreams.values()].map(({ definition: stream }) => {
       const processor = stream.processor ? `, transform ${stream.processor.functionName}` : '';
-      return `  Firehose          ${stream.name} -> s3://${stream.bucketName}/${stream.prefix} (${stream.compression}${processor}, flushes at ${stream.bufferSizeBytes / 1024 / 1024} MiB or after ${stream.localBufferIntervalSeconds} s locally; ${stream.bufferIntervalSeconds} s in AWS)`;
+      const buffering = `flushes at ${stream.bufferSizeBytes / 1024 / 1024} MiB or after ${stream.localBufferIntervalSeconds} s locally; ${stream.bufferIntervalSeconds} s in AWS`;
+      const destination = stream.openSearch
+        ? `OpenSearch ${stream.openSearch.endpoint} index ${stream.openSearch.indexName} (${stream.openSearch.rotation}, retries ${stream.openSearch.retryDurationSeconds} s, backup s3://${stream.bucketName}/${stream.prefix})`
+        : `s3://${stream.bucketName}/${stream.prefix} (${stream.compression})`;
+      return `  Firehose          ${stream.name} -> ${destination}${processor}; ${buffering}`;
     }),
+    ...runtime.openSearchNodes.map(
+      (node) =>
+        `  OpenSearch        ${node.url}${node.external ? ' (OPENSEARCH_URL)' : ''}  log: ${shown(join(settings.stateDir, 'logs'))}/opensearch-*.log`,
+    ),
     `  Retries           failed SQS messages are retried after ${settings.retryDelaySeconds} s locally (in AWS: the queue's visibility timeout)`,
     `  Not emulated      ${runtime.notEmulated.length} resources: IAM, log groups, alarms and other control-plane-only kinds (see README)`,
     `  Outputs           ${shown(outputsFile)}`,

@@ -9,6 +9,7 @@ import type { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { LocalDeliveryStream } from '../firehose/delivery-stream';
 import type { FunctionHost } from '../lambda/function-host';
 import type { RuntimeLog } from '../log';
+import type { OpenSearchNode } from '../opensearch/opensearch-node';
 import type { TemplateResource } from '../template/parse-template';
 import type { PseudoParameters, ResourceState } from './intrinsics';
 
@@ -35,6 +36,16 @@ export interface LocalRuntime {
   deliveryStreams: Map<string, LocalDeliveryStream>;
   /** The longest a delivery stream buffers locally (the template's interval when shorter). */
   firehoseBufferIntervalSeconds: number;
+  /** Where the runtime keeps its files (outputs, logs, OpenSearch data). */
+  stateDir: string;
+  /** OpenSearch nodes started for the stack's domains, stopped with it. */
+  openSearchNodes: OpenSearchNode[];
+  /** The URL of each OpenSearch domain of the stack, by domain ARN. */
+  openSearchDomains: Map<string, string>;
+  /** Where custom resource functions send their answer (the ResponseURL). */
+  customResourceResponses: {
+    expect(requestId: string, timeoutMs: number): { url: string; response: Promise<unknown> };
+  };
   /** Resource kinds that exist only on paper locally, with their logical ids, for the start-up summary. */
   notEmulated: string[];
 }

@@ -82,6 +82,14 @@ export const aLocalRuntime = (
   retryDelaySeconds: 1,
   deliveryStreams: new Map(),
   firehoseBufferIntervalSeconds: 1,
+  stateDir: mkdtempSync(join(tmpdir(), 'local-runtime-')),
+  openSearchNodes: [],
+  openSearchDomains: new Map(),
+  customResourceResponses: {
+    expect: () => {
+      throw new Error('This test runtime serves no custom resource responses');
+    },
+  },
   notEmulated: [],
   ...parts,
 });
