@@ -1,0 +1,139 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { localClientConfig } from '../../local/aws-config';
+import { type OpenSearchNode, startOpenSearchNode } from '../../local/opensearch/opensearch-node';
+import type { Order } from '../../src/domain/order';
+import { anOrderOfAmount } from '../factories/order';
+import { cardDataIn } from '../helpers/card-data';
+import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
+import { eventually } from './stack-outputs';
+
+/** The pipeline's retry duration (RetryDurationInSeconds in pipelines/search-analytics/template.yaml). */
+const RETRY_DURATION_SECONDS = 30;
+
+/**
+ * A local stack of this file's own, whose OpenSearch node the test starts itself (OPENSEARCH_URL), so
+ * that it can stop it and see what the pipeline does while the domain is down.
+ */
+describe('the search and analytics pipeline through the local stack', () => {
+  let node: OpenSearchNode;
+  let stack: LocalStackProcess;
+  let s3: S3Client;
+
+  const post = async (order: Order) => {
+    const response = await fetch(`${stack.outputs.ApiUrl}checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(order),
+    });
+    expect(response.status).toBe(202);
+  };
+
+  const indexedOrders = async (ids: string[]) => {
+    const response = await fetch(`${node.url}/${stack.outputs.SearchIndexAlias}/_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ size: 100, query: { terms: { id: ids } } }),
+    });
+    if (response.status === 404) return [];
+    const { hits } = (await response.json()) as {
+      hits: { hits: { _index: string; _source: Record<string, unknown> }[] };
+    };
+    return hits.hits;
+  };
+
+  const backedUpDocuments = async () => {
+    const documents: { esIndexName: string; errorCode: string; document: { id: string } }[] = [];
+    const bucket = stack.outputs.SearchBackupBucketName as string;
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: 'failed/' })) {
+      for (const object of page.Contents ?? []) {
+        const body = await (
+          await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }))
+        ).Body?.transformToByteArray();
+        for (const line of gunzipSync(Buffer.from(body ?? []))
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)) {
+          const record = JSON.parse(line) as { rawData: string; esIndexName: string; errorCode: string };
+          documents.push({
+            ...record,
+            document: JSON.parse(Buffer.from(record.rawData, 'base64').toString('utf8')),
+          });
+        }
+      }
+    }
+    return documents;
+  };
+
+  beforeAll(async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'checkout-search-'));
+    node = await startOpenSearchNode({
+      dataDir: join(stateDir, 'node'),
+      logFile: join(stateDir, 'opensearch.log'),
+    });
+    stack = await startLocalStackProcess(stateDir, { LOCAL_SKIP_BUILD: '1', OPENSEARCH_URL: node.url });
+    s3 = new S3Client(localClientConfig(stack.outputs.AwsEndpointUrl as string, stack.outputs.Region));
+  });
+
+  afterAll(async () => {
+    await stack?.interrupt();
+    await node?.stop();
+  });
+
+  it('indexes exactly the orders of 100 or more, without card data, behind the alias', async () => {
+    const orders = [150, 99.99, 100, 50, 250.5].map((amount) =>
+      anOrderOfAmount(amount, { notes: 'card 4111 1111 1111 1111, call +44 20 7946 0958' }),
+    );
+    for (const order of orders) await post(order);
+    const expected = orders.filter((order) => order.payment.amount >= 100).map((order) => order.id);
+
+    const indexed = await eventually(
+      async () => {
+        const hits = await indexedOrders(orders.map((order) => order.id));
+        return hits.length >= expected.length ? hits : undefined;
+      },
+      30_000,
+      'the orders of 100 or more in OpenSearch',
+    );
+    // The others are filtered out by the subscription: give them the same time to (not) arrive.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 3000));
+    const final = await indexedOrders(orders.map((order) => order.id));
+
+    expect(final.map((hit) => hit._source.id).sort()).toEqual([...expected].sort());
+    expect(indexed.every((hit) => /^orders-\d{4}-\d{2}-\d{2}$/.test(hit._index))).toBe(true);
+    for (const hit of final) {
+      expect((hit._source.payment as Record<string, unknown>).card).toBeUndefined();
+      expect(cardDataIn(JSON.stringify(hit._source), { number: '4111111111111111', cvv: '123' })).toEqual([]);
+      expect(hit._source.notes).toContain('+44 20 7946 0958');
+    }
+  });
+
+  it('backs up to S3 every order sent while OpenSearch is down for longer than the retry duration', async () => {
+    await node.stop();
+    const orders = [anOrderOfAmount(180), anOrderOfAmount(320.25)];
+    for (const order of orders) await post(order);
+
+    const backedUp = await eventually(
+      async () => {
+        const documents = (await backedUpDocuments()).filter((entry) =>
+          orders.some((order) => order.id === entry.document.id),
+        );
+        return documents.length >= orders.length ? documents : undefined;
+      },
+      (RETRY_DURATION_SECONDS + 40) * 1000,
+      'the orders in the backup bucket',
+    );
+
+    expect(backedUp.map((entry) => entry.document.id).sort()).toEqual(orders.map((order) => order.id).sort());
+    for (const entry of backedUp) {
+      expect(entry.errorCode).toBe('OpenSearch.ConnectionFailed');
+      expect(entry.esIndexName).toMatch(/^orders-\d{4}-\d{2}-\d{2}$/);
+      expect(cardDataIn(JSON.stringify(entry.document), { number: '4111111111111111', cvv: '123' })).toEqual(
+        [],
+      );
+    }
+  });
+});
