@@ -30,7 +30,10 @@ const handleIndexSetup = async (event: CloudFormationCustomResourceEvent): Promi
     const client = signedOpenSearchClient(properties.DomainEndpoint, region);
     if (event.RequestType === 'Delete') {
       await removeOrderIndexSetup(client, properties.IndexName);
-      await sendCustomResourceResponse(event, { status: 'SUCCESS', physicalResourceId: event.PhysicalResourceId });
+      await sendCustomResourceResponse(event, {
+        status: 'SUCCESS',
+        physicalResourceId: event.PhysicalResourceId,
+      });
       return;
     }
     const result = await setUpOrderIndex(
