@@ -1,12 +1,5 @@
 /** `npm run archive -- <command> [options]`: the commands, their options and their usage texts. */
-import {
-  HELP_OPTION,
-  parseOptions,
-  splitCommand,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-  wantsHelp,
-} from '../shared/args';
+import { HELP_OPTION, parseOptions, selectCommand, TARGET_OPTIONS, TARGET_USAGE } from '../shared/args';
 import { UsageError } from '../shared/errors';
 import type { TargetOptions } from '../shared/target';
 import { parseTimeRange, type TimeRange } from '../shared/time';
@@ -118,8 +111,6 @@ export type ArchiveArguments =
   | ({ command: 'orders'; id?: string | undefined; customer?: string | undefined } & CommonArguments)
   | ({ command: 'errors'; type?: string | undefined; showRaw: boolean } & CommonArguments);
 
-const isCommand = (name: string): name is CommandName => (COMMANDS as readonly string[]).includes(name);
-
 const common = (
   command: CommandName,
   values: {
@@ -141,17 +132,9 @@ const common = (
 
 /** Parses `argv` (what follows `npm run archive --`); usage errors are thrown as UsageError. */
 export const parseArchiveArguments = (argv: readonly string[], now: Date): ArchiveArguments => {
-  const { command, args } = splitCommand(argv);
-  if (command === undefined) {
-    if (wantsHelp(args)) return { command: 'help', text: USAGE };
-    if (args.length === 0) throw new UsageError(`a command is needed: ${COMMANDS.join(', ')}`);
-    throw new UsageError(`a command comes first (${COMMANDS.join(', ')}), before ${args[0]}`);
-  }
-  if (command === 'help') return { command: 'help', text: USAGE };
-  if (!isCommand(command)) {
-    throw new UsageError(`unknown command "${command}": use one of ${COMMANDS.join(', ')}`);
-  }
-  if (wantsHelp(args)) return { command: 'help', text: usageOf(command) };
+  const selected = selectCommand(argv, COMMANDS, USAGE, usageOf);
+  if ('help' in selected) return { command: 'help', text: selected.help };
+  const { command, args } = selected;
   switch (command) {
     case 'list': {
       const values = parseOptions(args, OPTIONS.list);

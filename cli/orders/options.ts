@@ -1,6 +1,6 @@
 /** `npm run orders -- <command> [options]`: the commands, their options and their usage texts. */
 import { openSearchUrl } from '../../src/adapters/opensearch-client';
-import { HELP_OPTION, parseOptions, splitCommand, TARGET_OPTIONS, wantsHelp } from '../shared/args';
+import { HELP_OPTION, parseOptions, selectCommand, TARGET_OPTIONS } from '../shared/args';
 import { UsageError } from '../shared/errors';
 import type { TargetOptions } from '../shared/target';
 import { parseTime } from '../shared/time';
@@ -194,7 +194,6 @@ const isEndpoint = (text: string) => {
   }
 };
 
-const isCommand = (name: string): name is CommandName => (COMMANDS as readonly string[]).includes(name);
 const oneOf = <T extends string>(values: readonly T[], value: string): value is T =>
   (values as readonly string[]).includes(value);
 
@@ -336,17 +335,9 @@ const statsKindOf = (values: {
 
 /** Parses `argv` (what follows `npm run orders --`); usage errors are thrown as UsageError. */
 export const parseOrdersArguments = (argv: readonly string[], now: Date): OrdersArguments => {
-  const { command, args } = splitCommand(argv);
-  if (command === undefined) {
-    if (wantsHelp(args)) return { command: 'help', text: USAGE };
-    if (args.length === 0) throw new UsageError(`a command is needed: ${COMMANDS.join(', ')}`);
-    throw new UsageError(`a command comes first (${COMMANDS.join(', ')}), before ${args[0]}`);
-  }
-  if (command === 'help') return { command: 'help', text: USAGE };
-  if (!isCommand(command)) {
-    throw new UsageError(`unknown command "${command}": use one of ${COMMANDS.join(', ')}`);
-  }
-  if (wantsHelp(args)) return { command: 'help', text: usageOf(command) };
+  const selected = selectCommand(argv, COMMANDS, USAGE, usageOf);
+  if ('help' in selected) return { command: 'help', text: selected.help };
+  const { command, args } = selected;
   switch (command) {
     case 'search': {
       const values = parseOptions(args, OPTIONS.search);

@@ -1,13 +1,6 @@
 /** `npm run replay -- <command> [options]`: the commands, their options and their usage texts. */
 import { InvalidReplayWindowError, type ReplayWindow, replayWindow } from '../../src/domain/replay';
-import {
-  HELP_OPTION,
-  parseOptions,
-  splitCommand,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-  wantsHelp,
-} from '../shared/args';
+import { HELP_OPTION, parseOptions, selectCommand, TARGET_OPTIONS, TARGET_USAGE } from '../shared/args';
 import { UsageError } from '../shared/errors';
 import type { TargetOptions } from '../shared/target';
 import { parseTime, TIME_FORMS } from '../shared/time';
@@ -99,8 +92,6 @@ export type ReplayArguments =
   | { command: 'status'; target: TargetOptions; json: boolean }
   | { command: 'stop'; target: TargetOptions };
 
-const isCommand = (name: string): name is CommandName => (COMMANDS as readonly string[]).includes(name);
-
 const targetOf = (values: {
   'stack-name'?: string | undefined;
   region?: string | undefined;
@@ -132,17 +123,9 @@ export const parseWindow = (
 
 /** Parses `argv` (what follows `npm run replay --`); usage errors are thrown as UsageError. */
 export const parseReplayArguments = (argv: readonly string[], now: Date): ReplayArguments => {
-  const { command, args } = splitCommand(argv);
-  if (command === undefined) {
-    if (wantsHelp(args)) return { command: 'help', text: USAGE };
-    if (args.length === 0) throw new UsageError(`a command is needed: ${COMMANDS.join(', ')}`);
-    throw new UsageError(`a command comes first (${COMMANDS.join(', ')}), before ${args[0]}`);
-  }
-  if (command === 'help') return { command: 'help', text: USAGE };
-  if (!isCommand(command)) {
-    throw new UsageError(`unknown command "${command}": use one of ${COMMANDS.join(', ')}`);
-  }
-  if (wantsHelp(args)) return { command: 'help', text: usageOf(command) };
+  const selected = selectCommand(argv, COMMANDS, USAGE, usageOf);
+  if ('help' in selected) return { command: 'help', text: selected.help };
+  const { command, args } = selected;
   switch (command) {
     case 'start': {
       const values = parseOptions(args, OPTIONS.start);

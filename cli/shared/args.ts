@@ -101,3 +101,27 @@ export const splitCommand = (argv: readonly string[]): { command?: string; args:
 };
 
 export const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
+
+/**
+ * The command a multi-command CLI is asked to run, or the help text it should print instead: the checks
+ * every such CLI makes before parsing the command's own options.
+ */
+export const selectCommand = <Command extends string>(
+  argv: readonly string[],
+  commands: readonly Command[],
+  usage: string,
+  usageOf: (command: Command) => string,
+): { help: string } | { command: Command; args: string[] } => {
+  const { command, args } = splitCommand(argv);
+  if (command === undefined) {
+    if (wantsHelp(args)) return { help: usage };
+    if (args.length === 0) throw new UsageError(`a command is needed: ${commands.join(', ')}`);
+    throw new UsageError(`a command comes first (${commands.join(', ')}), before ${args[0]}`);
+  }
+  if (command === 'help') return { help: usage };
+  if (!(commands as readonly string[]).includes(command)) {
+    throw new UsageError(`unknown command "${command}": use one of ${commands.join(', ')}`);
+  }
+  if (wantsHelp(args)) return { help: usageOf(command as Command) };
+  return { command: command as Command, args };
+};
