@@ -44,12 +44,14 @@ export class OpenSearchIndexer {
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const transient: { document: IndexDocument; errorCode: string; errorMessage: string }[] = [];
       try {
-        const { body } = await this.client.bulk({
-          body: pending.flatMap((document) => [
-            { index: { _index: document.index, _id: document.id } },
-            JSON.parse(document.body) as Record<string, unknown>,
-          ]),
-        });
+        const lines: unknown[] = pending.flatMap((document) => [
+          { index: { _index: document.index, _id: document.id } },
+          // The text as it is, so that OpenSearch judges it (a document that is not JSON is refused
+          // alone, as Firehose's are), on one line as the bulk format requires. The client sends a
+          // string line as it is, though its types only list objects.
+          document.body.replace(/[\r\n]+/g, ' '),
+        ]);
+        const { body } = await this.client.bulk({ body: lines as Record<string, unknown>[] });
         (body.items as BulkItemResult[]).forEach((item, position) => {
           const document = pending[position] as IndexDocument;
           const result = item.index;

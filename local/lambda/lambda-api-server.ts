@@ -30,7 +30,11 @@ const describeMapping = (source: SqsEventSource) => {
 export class LambdaApiServer {
   private server: Server | undefined;
   private baseUrl: string | undefined;
-  private readonly pendingResponses = new Map<string, (body: unknown) => void>();
+  /** Custom resource requests waiting for their answer: deliver it, or give up (on close). */
+  private readonly pendingResponses = new Map<
+    string,
+    { deliver(body: unknown): void; cancel(reason: Error): void }
+  >();
 
   constructor(
     private readonly sources: readonly SqsEventSource[],
@@ -59,20 +63,33 @@ export class LambdaApiServer {
   expect(requestId: string, timeoutMs: number): { url: string; response: Promise<unknown> } {
     if (!this.baseUrl) throw new Error('The local Lambda API is not listening yet');
     const response = new Promise<unknown>((resolveResponse, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingResponses.delete(requestId);
-        reject(new Error(`no custom resource response within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      this.pendingResponses.set(requestId, (body) => {
+      const settle = () => {
         clearTimeout(timer);
         this.pendingResponses.delete(requestId);
-        resolveResponse(body);
+      };
+      const timer = setTimeout(() => {
+        settle();
+        reject(new Error(`no custom resource response within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.pendingResponses.set(requestId, {
+        deliver: (body) => {
+          settle();
+          resolveResponse(body);
+        },
+        cancel: (reason) => {
+          settle();
+          reject(reason);
+        },
       });
     });
     return { url: `${this.baseUrl}/custom-resource-responses/${requestId}`, response };
   }
 
+  /** Stops serving; requests still waiting for a custom resource answer fail rather than wait on. */
   async close() {
+    for (const pending of [...this.pendingResponses.values()]) {
+      pending.cancel(new Error('the local Lambda API stopped before the custom resource answered'));
+    }
     await new Promise<void>((resolveClose) => {
       if (!this.server) return resolveClose();
       this.server.close(() => resolveClose());
@@ -100,15 +117,15 @@ export class LambdaApiServer {
     if (customResource && request.method === 'PUT') {
       let body = '';
       for await (const chunk of request) body += chunk;
-      const deliver = this.pendingResponses.get(decodeURIComponent(customResource[1] ?? ''));
-      if (!deliver)
+      const pending = this.pendingResponses.get(decodeURIComponent(customResource[1] ?? ''));
+      if (!pending)
         return this.error(
           response,
           404,
           'NoSuchKey',
           'No custom resource request is waiting for this response',
         );
-      deliver(JSON.parse(body));
+      pending.deliver(JSON.parse(body));
       return void response.writeHead(200).end();
     }
     const path = MAPPINGS_PATH.exec(url.pathname);

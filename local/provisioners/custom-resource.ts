@@ -28,6 +28,8 @@ export const createCustomResource: Provisioner = async (
     requestId,
     (definitionOf.timeoutSeconds + 10) * 1000,
   );
+  // Awaited only once the invocation has succeeded; a failed one must not leave its rejection unhandled.
+  response.catch(() => undefined);
   const event: CloudFormationCustomResourceCreateEvent = {
     RequestType: 'Create',
     ServiceToken: serviceToken,

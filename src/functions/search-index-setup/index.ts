@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { sendCustomResourceResponse } from '../../adapters/cloudformation-response';
 import { signedOpenSearchClient } from '../../adapters/opensearch-client';
 import { requireEnv } from '../../shared/config';
@@ -20,30 +20,70 @@ interface IndexSetupProperties {
 }
 
 /**
- * The custom resource `Custom::OrderIndexSetup`: applies the index template, alias and ISM policy to the
- * domain as part of the deployment, and always answers CloudFormation, so a stack never hangs on it.
+ * Time kept back from the function's timeout to answer CloudFormation: a custom resource that never
+ * answers keeps its stack waiting for an hour.
  */
-const handleIndexSetup = async (event: CloudFormationCustomResourceEvent): Promise<void> => {
+const TIME_TO_ANSWER_MS = 5_000;
+
+/** The work, or a rejection once `timeoutMs` has passed (the work is then abandoned). */
+const within = async <T>(timeoutMs: number, work: () => Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the domain did not answer within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * The custom resource `Custom::OrderIndexSetup`: applies the index template, alias and ISM policy to the
+ * domain as part of the deployment, and always answers CloudFormation before its own timeout, so a stack
+ * never hangs on it. A Delete answers SUCCESS even when the domain cannot be cleaned up (the domain is
+ * retained, and a FAILED Delete would leave a rollback or a stack deletion failed).
+ */
+const handleIndexSetup = async (
+  event: CloudFormationCustomResourceEvent,
+  context: Context,
+): Promise<void> => {
   const properties = event.ResourceProperties as unknown as IndexSetupProperties & { ServiceToken: string };
   const physicalResourceId = `${properties.IndexName}-index-setup`;
-  try {
-    const client = signedOpenSearchClient(properties.DomainEndpoint, region);
-    if (event.RequestType === 'Delete') {
-      await removeOrderIndexSetup(client, properties.IndexName);
-      await sendCustomResourceResponse(event, {
-        status: 'SUCCESS',
-        physicalResourceId: event.PhysicalResourceId,
+  const timeLeftMs = Math.max(0, context.getRemainingTimeInMillis() - TIME_TO_ANSWER_MS);
+  if (event.RequestType === 'Delete') {
+    try {
+      await within(timeLeftMs, () =>
+        removeOrderIndexSetup(
+          signedOpenSearchClient(properties.DomainEndpoint, region),
+          properties.IndexName,
+        ),
+      );
+    } catch (error) {
+      logger.warn('The order index set-up could not be removed; the domain keeps it', {
+        error: error as Error,
       });
-      return;
     }
-    const result = await setUpOrderIndex(
-      client,
-      {
-        indexName: properties.IndexName,
-        replicas: Number(properties.Replicas),
-        retentionDays: Number(properties.RetentionDays),
-      },
-      logger,
+    await sendCustomResourceResponse(event, {
+      status: 'SUCCESS',
+      physicalResourceId: event.PhysicalResourceId,
+    });
+    return;
+  }
+  try {
+    const result = await within(timeLeftMs, () =>
+      setUpOrderIndex(
+        signedOpenSearchClient(properties.DomainEndpoint, region),
+        {
+          indexName: properties.IndexName,
+          replicas: Number(properties.Replicas),
+          retentionDays: Number(properties.RetentionDays),
+        },
+        logger,
+      ),
     );
     await sendCustomResourceResponse(event, { status: 'SUCCESS', physicalResourceId, data: { ...result } });
   } catch (error) {

@@ -269,13 +269,133 @@ describe('the Firehose provisioner', () => {
     expect(runtime.deliveryStreams.size).toBe(0);
   });
 
-  it('refuses a destination other than S3', async () => {
-    await expect(
-      createFirehoseDeliveryStream(
-        toCreate('Search', { AmazonopensearchserviceDestinationConfiguration: { IndexName: 'orders' } }),
+  it.each([
+    [
+      'an HTTP endpoint',
+      { HttpEndpointDestinationConfiguration: { EndpointConfiguration: { Url: 'https://x' } } },
+    ],
+    [
+      'an OpenSearch Service destination without its S3Configuration',
+      { AmazonopensearchserviceDestinationConfiguration: { IndexName: 'orders' } },
+    ],
+  ])('refuses %s, naming the destinations it emulates', async (_, properties) => {
+    await expect(createFirehoseDeliveryStream(toCreate('Elsewhere', properties), runtime)).rejects.toThrow(
+      'only S3 and OpenSearch Service destinations are emulated locally',
+    );
+    expect(runtime.deliveryStreams.size).toBe(0);
+  });
+
+  describe('with an OpenSearch Service destination', () => {
+    const domainArn = `arn:aws:es:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:domain/prov-fh-search`;
+
+    beforeEach(() => {
+      runtime.openSearchDomains.set(domainArn, 'http://127.0.0.1:9299');
+    });
+
+    afterEach(() => {
+      runtime.openSearchDomains.clear();
+    });
+
+    /** The search pipeline's stream, as CloudFormation passes its properties. */
+    const searchDestination = (overrides: Record<string, unknown> = {}) => ({
+      DomainARN: domainArn,
+      IndexName: 'orders',
+      IndexRotationPeriod: 'OneWeek',
+      RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
+      RetryOptions: { DurationInSeconds: '30' },
+      BufferingHints: { IntervalInSeconds: '60', SizeInMBs: '5' },
+      S3BackupMode: 'FailedDocumentsOnly',
+      S3Configuration: {
+        BucketARN: 'arn:aws:s3:::prov-fh-archive',
+        RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
+        Prefix: 'failed/',
+        ErrorOutputPrefix: 'failed/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
+        CompressionFormat: 'GZIP',
+        EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: kmsKeyArn } },
+      },
+      ProcessingConfiguration: destination().ProcessingConfiguration,
+      ...overrides,
+    });
+
+    it("indexes into the stack's domain, backing up to its S3Configuration, with the stream's processor", async () => {
+      await createFirehoseDeliveryStream(
+        toCreate('Search', { AmazonopensearchserviceDestinationConfiguration: searchDestination() }),
         runtime,
-      ),
-    ).rejects.toThrow('only S3 destinations are emulated locally');
+      );
+      const [stream] = runtime.deliveryStreams.values();
+      expect(stream?.definition).toMatchObject({
+        name: 'prov-fh-Search',
+        bucketName: 'prov-fh-archive',
+        prefix: 'failed/',
+        errorOutputPrefix: 'failed/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
+        bufferIntervalSeconds: 60,
+        localBufferIntervalSeconds: 2,
+        bufferSizeBytes: 5 * 1024 * 1024,
+        compression: 'GZIP',
+        kmsKeyArn,
+        processor: { functionName: 'prov-fh-Transform', numberOfRetries: 2 },
+        openSearch: {
+          endpoint: 'http://127.0.0.1:9299',
+          indexName: 'orders',
+          rotation: 'OneWeek',
+          retryDurationSeconds: 30,
+          backupMode: 'FailedDocumentsOnly',
+        },
+      });
+    });
+
+    it("takes a ClusterEndpoint instead of a domain, and Firehose's defaults: daily indices, 300 s of retries", async () => {
+      const {
+        DomainARN: _,
+        IndexRotationPeriod: __,
+        RetryOptions: ___,
+        S3BackupMode: ____,
+        ...rest
+      } = searchDestination();
+      await createFirehoseDeliveryStream(
+        toCreate('Cluster', {
+          AmazonopensearchserviceDestinationConfiguration: {
+            ...rest,
+            ClusterEndpoint: 'http://127.0.0.1:9298',
+          },
+        }),
+        runtime,
+      );
+      const [stream] = runtime.deliveryStreams.values();
+      expect(stream?.definition.openSearch).toEqual({
+        endpoint: 'http://127.0.0.1:9298',
+        indexName: 'orders',
+        rotation: 'OneDay',
+        retryDurationSeconds: 300,
+        backupMode: 'FailedDocumentsOnly',
+      });
+    });
+
+    it('backs up every document with S3BackupMode AllDocuments', async () => {
+      await createFirehoseDeliveryStream(
+        toCreate('All', {
+          AmazonopensearchserviceDestinationConfiguration: searchDestination({
+            S3BackupMode: 'AllDocuments',
+          }),
+        }),
+        runtime,
+      );
+      const [stream] = runtime.deliveryStreams.values();
+      expect(stream?.definition.openSearch?.backupMode).toBe('AllDocuments');
+    });
+
+    it('refuses a domain that is not one of the local stack', async () => {
+      const foreign = `arn:aws:es:${LOCAL_REGION}:999999999999:domain/elsewhere`;
+      await expect(
+        createFirehoseDeliveryStream(
+          toCreate('Foreign', {
+            AmazonopensearchserviceDestinationConfiguration: searchDestination({ DomainARN: foreign }),
+          }),
+          runtime,
+        ),
+      ).rejects.toThrow(`the domain ${foreign} is not an OpenSearch domain of the local stack`);
+      expect(runtime.deliveryStreams.size).toBe(0);
+    });
   });
 
   it.each([

@@ -1,0 +1,193 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Client, errors } from '@opensearch-project/opensearch';
+import { orderIndexTemplate, retentionPolicy } from '../../../../src/domain/search';
+import {
+  removeOrderIndexSetup,
+  setUpOrderIndex,
+} from '../../../../src/functions/search-index-setup/set-up-order-index';
+
+const SETTINGS = { indexName: 'orders', replicas: 0, retentionDays: 90 };
+const POLICY_PATH = '/_plugins/_ism/policies/orders-retention';
+
+/** The error the client throws for an answer with this status and body. */
+const responseError = (statusCode: number, body: unknown) =>
+  new errors.ResponseError({
+    body,
+    statusCode,
+    headers: {},
+    warnings: null,
+    meta: {} as never,
+  } as ConstructorParameters<typeof errors.ResponseError>[0]);
+
+const NO_ISM = responseError(400, {
+  error: `no handler found for uri [${POLICY_PATH}] and method [PUT]`,
+});
+const POLICY_EXISTS = responseError(409, {
+  error: { type: 'version_conflict_engine_exception', reason: '[orders-retention]: version conflict' },
+  status: 409,
+});
+
+interface TransportCall {
+  method: string;
+  path: string;
+  querystring?: Record<string, unknown>;
+  body?: unknown;
+}
+
+/**
+ * The parts of the OpenSearch client the set-up uses; `transport` answers each call with the next of
+ * `answers` (a value resolves, an Error rejects).
+ */
+const aFakeClient = (answers: unknown[] = []) => {
+  const pending = [...answers];
+  const putIndexTemplate = jest.fn(async (_: { name: string; body: unknown }) => ({ body: {} }));
+  const deleteIndexTemplate = jest.fn(async (_: { name: string }) => ({ body: {} }));
+  const request = jest.fn(async (_: TransportCall) => {
+    const answer = pending.shift() ?? { body: {} };
+    if (answer instanceof Error) throw answer;
+    return answer;
+  });
+  const client = { indices: { putIndexTemplate, deleteIndexTemplate }, transport: { request } };
+  return {
+    client: client as unknown as Client,
+    putIndexTemplate,
+    deleteIndexTemplate,
+    transportCalls: () => request.mock.calls.map(([call]) => call),
+  };
+};
+
+const aLogger = () => {
+  const logger = { info: jest.fn(), warn: jest.fn() };
+  return { logger, asLogger: logger as unknown as Logger };
+};
+
+describe('setUpOrderIndex', () => {
+  it('puts the index template under <index>-template, then the retention policy', async () => {
+    const fake = aFakeClient();
+    const { asLogger } = aLogger();
+
+    const result = await setUpOrderIndex(fake.client, SETTINGS, asLogger);
+
+    expect(fake.putIndexTemplate).toHaveBeenCalledWith({
+      name: 'orders-template',
+      body: orderIndexTemplate(SETTINGS),
+    });
+    expect(fake.transportCalls()).toEqual([
+      { method: 'PUT', path: POLICY_PATH, body: retentionPolicy(SETTINGS) },
+    ]);
+    expect(fake.putIndexTemplate.mock.invocationCallOrder[0]).toBeLessThan(
+      (fake.client.transport.request as jest.Mock).mock.invocationCallOrder[0] as number,
+    );
+    expect(result).toEqual({
+      IndexTemplate: 'orders-template',
+      Alias: 'orders',
+      RetentionPolicy: 'orders-retention',
+    });
+  });
+
+  it('updates a policy that exists, with the sequence numbers it reads first', async () => {
+    const fake = aFakeClient([
+      POLICY_EXISTS,
+      { body: { _id: 'orders-retention', _seq_no: 7, _primary_term: 2 } },
+    ]);
+
+    const result = await setUpOrderIndex(fake.client, SETTINGS, aLogger().asLogger);
+
+    expect(fake.transportCalls()).toEqual([
+      { method: 'PUT', path: POLICY_PATH, body: retentionPolicy(SETTINGS) },
+      { method: 'GET', path: POLICY_PATH },
+      {
+        method: 'PUT',
+        path: POLICY_PATH,
+        querystring: { if_seq_no: 7, if_primary_term: 2 },
+        body: retentionPolicy(SETTINGS),
+      },
+    ]);
+    expect(result.RetentionPolicy).toBe('orders-retention');
+  });
+
+  it('reports the policy as unavailable, with a warning, on a cluster without index state management', async () => {
+    const fake = aFakeClient([NO_ISM]);
+    const { logger, asLogger } = aLogger();
+
+    const result = await setUpOrderIndex(fake.client, SETTINGS, asLogger);
+
+    expect(result).toEqual({
+      IndexTemplate: 'orders-template',
+      Alias: 'orders',
+      RetentionPolicy: 'unavailable',
+    });
+    expect(fake.putIndexTemplate).toHaveBeenCalledTimes(1);
+    expect(fake.transportCalls()).toHaveLength(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('no index state management plugin'));
+  });
+
+  it('fails on any other refusal of the policy', async () => {
+    const forbidden = responseError(403, {
+      message: 'no permissions for [cluster:admin/opendistro/ism/policy/write]',
+    });
+    const invalid = responseError(400, {
+      error: { type: 'illegal_argument_exception', reason: 'bad policy' },
+    });
+
+    await expect(setUpOrderIndex(aFakeClient([forbidden]).client, SETTINGS, aLogger().asLogger)).rejects.toBe(
+      forbidden,
+    );
+    await expect(setUpOrderIndex(aFakeClient([invalid]).client, SETTINGS, aLogger().asLogger)).rejects.toBe(
+      invalid,
+    );
+  });
+
+  it('fails without touching the policy when the template is refused', async () => {
+    const fake = aFakeClient();
+    const refused = responseError(400, {
+      error: { type: 'invalid_index_template_exception', reason: 'bad' },
+    });
+    fake.putIndexTemplate.mockRejectedValueOnce(refused);
+
+    await expect(setUpOrderIndex(fake.client, SETTINGS, aLogger().asLogger)).rejects.toBe(refused);
+    expect(fake.transportCalls()).toEqual([]);
+  });
+
+  it('fails when the update of an existing policy fails', async () => {
+    const conflict = responseError(409, {
+      error: { type: 'version_conflict_engine_exception', reason: 'again' },
+    });
+    const fake = aFakeClient([POLICY_EXISTS, { body: { _seq_no: 1, _primary_term: 1 } }, conflict]);
+
+    await expect(setUpOrderIndex(fake.client, SETTINGS, aLogger().asLogger)).rejects.toBe(conflict);
+  });
+});
+
+describe('removeOrderIndexSetup', () => {
+  it('deletes the template and the policy of the index', async () => {
+    const fake = aFakeClient();
+
+    await removeOrderIndexSetup(fake.client, 'orders');
+
+    expect(fake.deleteIndexTemplate).toHaveBeenCalledWith({ name: 'orders-template' });
+    expect(fake.transportCalls()).toEqual([{ method: 'DELETE', path: POLICY_PATH }]);
+  });
+
+  it('ignores a template or a policy that is already gone, and a cluster without index state management', async () => {
+    const fake = aFakeClient([NO_ISM]);
+    fake.deleteIndexTemplate.mockRejectedValueOnce(
+      responseError(404, { error: { type: 'index_template_missing_exception', reason: 'missing' } }),
+    );
+    await expect(removeOrderIndexSetup(fake.client, 'orders')).resolves.toBeUndefined();
+
+    const gone = aFakeClient([
+      responseError(404, { error: { type: 'status_exception', reason: 'not found' } }),
+    ]);
+    await expect(removeOrderIndexSetup(gone.client, 'orders')).resolves.toBeUndefined();
+    expect(gone.transportCalls()).toHaveLength(1);
+  });
+
+  it('fails when the domain fails', async () => {
+    const failure = responseError(500, { error: { type: 'cluster_block_exception', reason: 'blocked' } });
+    const fake = aFakeClient();
+    fake.deleteIndexTemplate.mockRejectedValueOnce(failure);
+
+    await expect(removeOrderIndexSetup(fake.client, 'orders')).rejects.toBe(failure);
+  });
+});
