@@ -8,6 +8,7 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { run } from '../../../../cli/archive/main';
 import { PROJECT_ROOT } from '../../../../local/paths';
+import { runCli } from '../../../helpers/cli';
 import { useMotoServer } from '../../../helpers/moto';
 
 const BUCKET = 'local-storagebackuppipeline-archivebucket';
@@ -56,17 +57,7 @@ describe('the archive CLI against moto', () => {
   let outputsFile: string;
   let keyId: string;
 
-  const runArchive = async (...argv: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      cwd: dir,
-      env: {},
-    });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  };
+  const runArchive = (...argv: string[]) => runCli(run, argv, { cwd: dir, env: {} });
   const writeOutputs = (name: string, outputs: Record<string, string>) => {
     const file = join(dir, name);
     writeFileSync(file, JSON.stringify(outputs, null, 2));

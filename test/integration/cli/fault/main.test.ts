@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { run } from '../../../../cli/fault/main';
 import { LOCAL_REGION } from '../../../../local/aws-config';
+import { runCli } from '../../../helpers/cli';
 import { useMotoServer } from '../../../helpers/moto';
 
 const PARAMETER = '/local/checkout/fault-mode';
@@ -13,17 +14,7 @@ describe('the fault CLI against moto', () => {
   let dir: string;
   let ssm: SSMClient;
 
-  const runFault = async (...argv: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      cwd: dir,
-      env: {},
-    });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  };
+  const runFault = (...argv: string[]) => runCli(run, argv, { cwd: dir, env: {} });
   const value = async () => (await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter?.Value;
   const writeOutputs = (file: string, parameterName: string) =>
     writeFileSync(

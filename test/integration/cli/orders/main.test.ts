@@ -9,6 +9,7 @@ import { type OpenSearchNode, startOpenSearchNode } from '../../../../local/open
 import { plainOpenSearchClient } from '../../../../src/adapters/opensearch-client';
 import { rotatedIndexName } from '../../../../src/domain/search';
 import { setUpOrderIndex } from '../../../../src/functions/search-index-setup/set-up-order-index';
+import { runCli } from '../../../helpers/cli';
 
 // A real OpenSearch 2.19 node (local/opensearch/runner, built by scripts/setup.sh), set up exactly as the
 // deployment sets up a domain, with orders indexed into daily rotated indices as Firehose indexes them.
@@ -103,18 +104,12 @@ describe('the orders CLI against a real OpenSearch node', () => {
   let node: OpenSearchNode;
   let client: Client;
 
-  const runOrders = async (...argv: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await run([...argv, '--outputs', outputsFile], {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
+  const runOrders = (...argv: string[]) =>
+    runCli(run, [...argv, '--outputs', outputsFile], {
       now: () => new Date('2026-11-22T12:00:00Z'),
       cwd: dir,
       env: {},
     });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  };
   /** The ids `search --json` prints, in order. */
   const ids = async (...argv: string[]) => {
     const { code, stdout, stderr } = await runOrders('search', '--json', ...argv);

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { run } from '../../../../cli/redrive/main';
 import { LOCAL_REGION } from '../../../../local/aws-config';
+import { runCli } from '../../../helpers/cli';
 import { useMotoServer } from '../../../helpers/moto';
 
 const ACCOUNT = '123456789012';
@@ -39,17 +40,8 @@ describe('the redrive CLI against moto', () => {
   let sns: SNSClient;
   const outputs: Record<string, string> = {};
 
-  const runRedrive = async (...argv: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await run([...argv, '--outputs', 'outputs.json'], {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      cwd: dir,
-      env: {},
-    });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  };
+  const runRedrive = (...argv: string[]) =>
+    runCli(run, [...argv, '--outputs', 'outputs.json'], { cwd: dir, env: {} });
   const createQueue = async (name: string, deadLetterQueue?: string) => {
     const { QueueUrl } = await sqs.send(
       new CreateQueueCommand({

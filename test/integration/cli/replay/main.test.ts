@@ -18,6 +18,7 @@ import { SqsEventSource } from '../../../../local/event-sources/sqs-event-source
 import { LambdaApiServer } from '../../../../local/lambda/lambda-api-server';
 import { DynamoDbReplayStateStore } from '../../../../src/adapters/dynamodb-replay-state';
 import { replayDecision } from '../../../../src/domain/replay';
+import { runCli } from '../../../helpers/cli';
 import { recordingLog, waitFor } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
@@ -52,18 +53,8 @@ describe('the replay CLI against moto and the local Lambda API', () => {
   let queueUrl: string;
   const delivered: string[] = [];
 
-  const runReplay = async (...argv: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await run([...argv, '--outputs', 'outputs.json'], {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      now: () => NOW,
-      cwd: dir,
-      env: {},
-    });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  };
+  const runReplay = (...argv: string[]) =>
+    runCli(run, [...argv, '--outputs', 'outputs.json'], { now: () => NOW, cwd: dir, env: {} });
   const mappingState = async () =>
     (await lambda.send(new GetEventSourceMappingCommand({ UUID: MAPPING_UUID }))).State;
   const depth = async () => {
