@@ -32,17 +32,23 @@ describe('the search and analytics pipeline through the local stack', () => {
     expect(response.status).toBe(202);
   };
 
-  const indexedOrders = async (ids: string[]) => {
+  type IndexedOrder = { _index: string; _source: Record<string, unknown> };
+
+  /**
+   * The indexed orders among `ids`. Until Firehose's first bulk request creates the day's index, the
+   * alias does not exist (404); while that index's primary shard is still starting, a search answers
+   * 503 (all shards failed). Both mean "nothing searchable yet"; any other error fails the test.
+   */
+  const indexedOrders = async (ids: string[]): Promise<IndexedOrder[]> => {
     const response = await fetch(`${node.url}/${stack.outputs.SearchIndexAlias}/_search`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ size: 100, query: { terms: { id: ids } } }),
     });
-    if (response.status === 404) return [];
-    const { hits } = (await response.json()) as {
-      hits: { hits: { _index: string; _source: Record<string, unknown> }[] };
-    };
-    return hits.hits;
+    if (response.status === 404 || response.status === 503) return [];
+    const body = await response.text();
+    if (!response.ok) throw new Error(`OpenSearch answered the search with ${response.status}: ${body}`);
+    return (JSON.parse(body) as { hits: { hits: IndexedOrder[] } }).hits.hits;
   };
 
   const backedUpDocuments = async () => {
