@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The replay an operator started: its window (ISO instants), its state and its counts. */
@@ -16,6 +16,18 @@ export interface ReplayState {
 export interface ReplayCounts {
   forwarded: number;
   skipped: number;
+}
+
+/** A replay cannot start while another one runs: there is one replay queue, and one window. */
+export class ReplayAlreadyRunningError extends Error {
+  constructor(readonly running: ReplayState | undefined) {
+    super(
+      running
+        ? `replay ${running.replayId} is already running`
+        : 'another replay started at the same time is running',
+    );
+    this.name = 'ReplayAlreadyRunningError';
+  }
 }
 
 /** The current replay lives in one item of the pipeline's state table. */
@@ -40,13 +52,27 @@ export class DynamoDbReplayStateStore {
     return state as ReplayState;
   }
 
+  /**
+   * Records a new running replay in place of the previous one, which must have stopped: the condition
+   * makes two operators starting a replay at the same instant end with one replay, not two windows.
+   */
   async start(state: Omit<ReplayState, 'status' | 'forwarded' | 'skipped'>): Promise<void> {
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...CURRENT, ...state, status: 'running', forwarded: 0, skipped: 0 },
-      }),
-    );
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...CURRENT, ...state, status: 'running', forwarded: 0, skipped: 0 },
+          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':running': 'running' },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ReplayAlreadyRunningError(await this.current());
+      }
+      throw error;
+    }
   }
 
   /** Adds a batch's counts to the replay, unless another replay has started since. */

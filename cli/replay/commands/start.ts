@@ -1,5 +1,6 @@
 /** `replay start`: records the window, then enables the replay function's event source mapping. */
 import { randomUUID } from 'node:crypto';
+import { ReplayAlreadyRunningError, type ReplayState } from '../../../src/adapters/dynamodb-replay-state';
 import type { ReplayWindow } from '../../../src/domain/replay';
 import { CliError, describeFailure } from '../../shared/errors';
 import { plural } from '../../shared/format';
@@ -28,6 +29,11 @@ const retentionNote = (window: ReplayWindow, retentionSeconds: number | undefine
   return `Note: the replay queue keeps orders for ${days}: orders before ${oldest.toISOString()} are no longer in it.\n`;
 };
 
+const alreadyRunning = (running: ReplayState | undefined, commands: Commands) =>
+  new CliError(
+    `${running ? `replay ${running.replayId} is already running (orders ${describeWindow(running)}, started ${running.startedAt})` : 'another replay, started at the same time, is already running'}: stop it first with ${commands.stop} (follow it with ${commands.status})`,
+  );
+
 const dryRun = async (stack: ReplayStack, { window, commands }: StartArguments, io: CliIo) => {
   const mapping = await stack.mapping();
   if (mapping.state !== 'Disabled') {
@@ -47,22 +53,24 @@ export const startCommand = async (stack: ReplayStack, args: StartArguments, io:
   if (args.dryRun) return dryRun(stack, args, io);
   const { window, commands } = args;
   const current = await stack.replays.current();
-  if (current?.status === 'running') {
-    throw new CliError(
-      `replay ${current.replayId} is already running (orders ${describeWindow(current)}, started ${current.startedAt}): stop it first with ${commands.stop} (follow it with ${commands.status})`,
-    );
-  }
+  if (current?.status === 'running') throw alreadyRunning(current, commands);
   const mapping = await stack.mapping();
   assertSettled(mapping);
   const queue = await stack.replayQueue();
   const now = nowOf(io);
   const replayId = randomUUID();
-  await stack.replays.start({
-    replayId,
-    since: window.since.toISOString(),
-    until: window.until.toISOString(),
-    startedAt: now.toISOString(),
-  });
+  try {
+    await stack.replays.start({
+      replayId,
+      since: window.since.toISOString(),
+      until: window.until.toISOString(),
+      startedAt: now.toISOString(),
+    });
+  } catch (error) {
+    // Another operator's start won the race since the check above.
+    if (error instanceof ReplayAlreadyRunningError) throw alreadyRunning(error.running, commands);
+    throw error;
+  }
   let enabled: Awaited<ReturnType<ReplayStack['setMappingEnabled']>>;
   try {
     enabled = await stack.setMappingEnabled(true, mapping);

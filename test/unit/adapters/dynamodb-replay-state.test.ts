@@ -1,7 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDbReplayStateStore, type ReplayState } from '../../../src/adapters/dynamodb-replay-state';
+import {
+  DynamoDbReplayStateStore,
+  ReplayAlreadyRunningError,
+  type ReplayState,
+} from '../../../src/adapters/dynamodb-replay-state';
 
 const TABLE_NAME = 'checkout-EventReplay-ReplayStateTable-1A2B3C';
 
@@ -44,12 +48,37 @@ describe('DynamoDbReplayStateStore', () => {
     });
   });
 
-  it('starts a replay as running with zero counts, replacing the previous one', async () => {
+  describe('start', () => {
     const { status: _status, forwarded: _forwarded, skipped: _skipped, ...started } = RUNNING;
-    await store.start(started);
-    expect(dynamodb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
-      TableName: TABLE_NAME,
-      Item: { replay: 'current', ...started, status: 'running', forwarded: 0, skipped: 0 },
+    const conditionFailed = () =>
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+    it('records a replay as running with zero counts, replacing the previous one only if it is not running', async () => {
+      await store.start(started);
+      expect(dynamodb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+        TableName: TABLE_NAME,
+        Item: { replay: 'current', ...started, status: 'running', forwarded: 0, skipped: 0 },
+        ConditionExpression: 'attribute_not_exists(#status) OR #status <> :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':running': 'running' },
+      });
+    });
+
+    it('refuses, naming the running replay, when another replay runs', async () => {
+      dynamodb.on(PutCommand).rejects(conditionFailed());
+      dynamodb.on(GetCommand).resolves({ Item: { replay: 'current', ...RUNNING, replayId: 'replay-0' } });
+      const refusal = store.start(started);
+      await expect(refusal).rejects.toThrow(ReplayAlreadyRunningError);
+      await expect(refusal).rejects.toMatchObject({
+        message: 'replay replay-0 is already running',
+        running: { replayId: 'replay-0', status: 'running' },
+      });
+    });
+
+    it('lets any other failure through unchanged', async () => {
+      const throttled = new Error('Rate exceeded');
+      dynamodb.on(PutCommand).rejects(throttled);
+      await expect(store.start(started)).rejects.toBe(throttled);
     });
   });
 

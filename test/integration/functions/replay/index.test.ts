@@ -82,8 +82,10 @@ describe('the replay function against moto', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  /** Starts a replay of `window` (the CLI's part), and gives back its id. */
+  /** Starts a replay of `window` (the CLI's part: stopping the one before), and gives back its id. */
   const startReplay = async (window = WINDOW) => {
+    const previous = await store.current();
+    if (previous?.status === 'running') await store.markStopped(previous.replayId, new Date().toISOString());
     const replayId = aReplayId();
     await store.start({ replayId, ...window, startedAt: new Date().toISOString() });
     return replayId;

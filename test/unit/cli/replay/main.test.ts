@@ -1,4 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetEventSourceMappingCommand,
   LambdaClient,
@@ -91,7 +92,7 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
       await runReplay('start', '--since', '2026-11-21T10:00Z', '--until', '2026-11-21T12:00Z', ...AWS),
     ).toBe(0);
 
-    expect(documents.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
       TableName: 'checkout-ReplayStateTable',
       Item: {
         replay: 'current',
@@ -159,6 +160,21 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
       'replay: replay r-1 is already running (orders from 2026-11-21T10:00:00.000Z (inclusive) to 2026-11-21T12:00:00.000Z (exclusive), started 2026-11-21T17:00:00.000Z): stop it first with npm run replay -- stop --stack-name checkout --region eu-west-1 (follow it with npm run replay -- status --stack-name checkout --region eu-west-1)\n',
     );
     expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(0);
+  });
+
+  it('refuses a start that loses the race with another operator, leaving the mapping alone', async () => {
+    documents.on(GetCommand).resolvesOnce({}).resolves({ Item: RUNNING });
+    documents
+      .on(PutCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
+    expect(stderr.join('')).toMatch(
+      /^replay: replay r-1 is already running \(orders from 2026-11-21T10:00:00\.000Z/,
+    );
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(0);
   });
 
