@@ -19,12 +19,9 @@ import { parseOrdersArguments } from './options';
 import type { SearchOrders, SearchResponseBody } from './search-response';
 
 export const PROGRAM = 'orders';
-/**
- * What querying takes in AWS. --stack-name also needs cloudformation:DescribeStacks, which the stack's
- * analysts role does not have: with that role, give the domain with --endpoint.
- */
+/** What querying takes in AWS; the stack's analysts role has both. */
 const PERMISSIONS =
-  "cloudformation:DescribeStacks on the stack for --stack-name (the analysts role has no such permission: pass --endpoint <SearchUrl> instead), and a role named in the domain's access policy, such as the stack's analysts role";
+  "cloudformation:DescribeStacks on the stack for --stack-name, and a role named in the domain's access policy, such as the stack's analysts role";
 
 /** Sends the command's searches to the connection's index or alias. */
 export const searcherOf =

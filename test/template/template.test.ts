@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ROOT_TEMPLATE } from '../../local/paths';
+import { join } from 'node:path';
+import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate } from '../../local/template/parse-template';
 import { renderModelBlock } from '../../scripts/sync-order-schema';
 import { orderSchema } from '../../src/domain/order/order-schema';
@@ -63,5 +64,28 @@ describe('the root template.yaml', () => {
 
   it('outputs what the local stack, the CLIs and the integration tests look up', () => {
     expect(missingOutputs(root, REQUIRED_OUTPUTS)).toEqual([]);
+  });
+
+  it("lets the search pipeline's analysts read this stack's outputs, and nothing else in CloudFormation", () => {
+    const search = loadTemplate(join(PROJECT_ROOT, 'pipelines/search-analytics/template.yaml'));
+    expect(search.Outputs?.AnalystsRoleName?.Value).toEqual({ Ref: 'AnalystsRole' });
+    expect(root.Resources.SearchAnalystsReadStackOutputs?.Properties).toEqual({
+      PolicyName: 'read-checkout-stack-outputs',
+      Roles: [{ 'Fn::GetAtt': ['SearchAnalyticsPipeline', 'Outputs.AnalystsRoleName'] }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DescribeThisStack',
+            Effect: 'Allow',
+            Action: 'cloudformation:DescribeStacks',
+            Resource: {
+              'Fn::Sub':
+                'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*',
+            },
+          },
+        ],
+      },
+    });
   });
 });
