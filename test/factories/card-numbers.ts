@@ -1,6 +1,13 @@
 /** fast-check arbitraries of card numbers, the ways people write them, and where they end up in an order. */
 import fc from 'fast-check';
+import { SEPARATORS } from '../helpers/card-number-reference';
 import { anOrder } from './order';
+
+/** The separators people type most, and the others (tab, no-break spaces, typographic dashes). */
+const aSeparator = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(' ', '-') },
+  { weight: 1, arbitrary: fc.constantFrom(...SEPARATORS) },
+);
 
 /** The digit that makes `body` followed by it pass the Luhn check. */
 export const luhnCheckDigit = (body: string): string => {
@@ -48,6 +55,7 @@ export const CARD_NUMBER_FORMATS = [
   'grouped by 4 with spaces',
   'grouped by 4 with dashes',
   'grouped 4-6-5 like amex',
+  'grouped by 4 with any other space or dash',
   'grouped at random with single spaces and dashes',
 ] as const;
 
@@ -72,9 +80,13 @@ export const aWritingOf = (number: string): fc.Arbitrary<WrittenNumber> =>
         return fc.constant(writing(grouped(number, [4, 4, 4, 4], '-')));
       case 'grouped 4-6-5 like amex':
         return fc.constantFrom(' ', '-').map((separator) => writing(grouped(number, [4, 6], separator)));
+      case 'grouped by 4 with any other space or dash':
+        return fc
+          .constantFrom(...SEPARATORS)
+          .map((separator) => writing(grouped(number, [4, 4, 4, 4], separator)));
       default:
         return fc
-          .array(fc.constantFrom('', '', '', ' ', '-'), {
+          .array(fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 2, arbitrary: aSeparator }), {
             minLength: number.length - 1,
             maxLength: number.length - 1,
           })
@@ -128,7 +140,7 @@ export const aTextBefore = (): fc.Arbitrary<string> =>
   fc.oneof(
     fc.tuple(fc.string({ maxLength: 12 }), aNonDigit).map(([text, boundary]) => text + boundary),
     fc
-      .tuple(fc.string({ maxLength: 12 }), aNonDigit, digits(1, 12), fc.constantFrom(' ', '-'))
+      .tuple(fc.string({ maxLength: 12 }), aNonDigit, digits(1, 12), aSeparator)
       .map(([text, boundary, neighbour, separator]) => text + boundary + neighbour + separator),
     fc.constant(''),
   );
@@ -138,7 +150,7 @@ export const aTextAfter = (): fc.Arbitrary<string> =>
   fc.oneof(
     fc.tuple(aNonDigit, fc.string({ maxLength: 12 })).map(([boundary, text]) => boundary + text),
     fc
-      .tuple(fc.constantFrom(' ', '-'), digits(1, 12), aNonDigit, fc.string({ maxLength: 12 }))
+      .tuple(aSeparator, digits(1, 12), aNonDigit, fc.string({ maxLength: 12 }))
       .map(([separator, neighbour, boundary, text]) => separator + neighbour + boundary + text),
     fc.constant(''),
   );

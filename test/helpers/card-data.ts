@@ -7,7 +7,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * other separators of that kind between its digits.
  */
 export const cardNumberPattern = (number: string): RegExp =>
-  new RegExp(cardDigits(number).split('').map(escapeRegExp).join('[\\s-]*'));
+  new RegExp(cardDigits(number).split('').map(escapeRegExp).join('[\\s\\u2010-\\u2014\\u2212-]*'));
 
 /** The 4-digit groupings a card number is commonly written in. */
 export const groupedVariants = (number: string): string[] => {

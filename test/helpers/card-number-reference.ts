@@ -4,11 +4,28 @@ import { passesLuhn } from '../../src/domain/order';
  * A plain restatement of the masking rules (SPEC §2, src/domain/card-data/mask-card-numbers.ts), written
  * for clarity rather than speed, that the property tests hold the real code to:
  * - a run is a maximal sequence of digits in which consecutive digits are separated by at most one space
- *   or dash; a group is the digits between separators;
+ *   or dash (of the kinds in `SEPARATORS`); a group is the digits between separators;
  * - every sequence of whole consecutive groups of a run with 13-19 digits that passes the Luhn check is a
  *   card number; all its digits but the last 4 become `*`, separators stay.
  */
-const RUN = /[0-9](?:[ -]?[0-9])*/g;
+/** Space, tab, no-break, figure and narrow no-break spaces; hyphen-minus, hyphen, non-breaking hyphen,
+ * figure dash, en dash, em dash, minus sign. */
+export const SEPARATORS = [
+  ' ',
+  '\t',
+  '\u00a0',
+  '\u2007',
+  '\u202f',
+  '-',
+  '\u2010',
+  '\u2011',
+  '\u2012',
+  '\u2013',
+  '\u2014',
+  '\u2212',
+];
+const SEPARATOR = `[${SEPARATORS.join('').replace('-', '\\-')}]`;
+const RUN = new RegExp(`[0-9](?:${SEPARATOR}?[0-9])*`, 'g');
 
 interface Span {
   /** Index in the run's digits of the first digit masked, and one past the last. */
@@ -17,7 +34,7 @@ interface Span {
 }
 
 const cardNumberSpans = (run: string): Span[] => {
-  const groups = run.split(/[ -]/);
+  const groups = run.split(new RegExp(SEPARATOR));
   const spans: Span[] = [];
   let from = 0;
   for (let first = 0; first < groups.length; first++) {

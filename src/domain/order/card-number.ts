@@ -1,5 +1,23 @@
-/** Digits of a card number written with or without spaces or dashes. */
-export const cardDigits = (number: string): string => number.replace(/[\s-]/g, '');
+/**
+ * What may stand between two digits of a written card number: a space or a dash, as keyboards, word
+ * processors and phones type them: space, tab, no-break, figure and narrow no-break spaces; hyphen-minus,
+ * hyphen, non-breaking hyphen, figure dash, en and em dashes, and the minus sign.
+ */
+export const CARD_NUMBER_SEPARATOR_CLASS = '[ \\t\\u00a0\\u2007\\u202f\\u2010-\\u2014\\u2212-]';
+
+/** Whether the UTF-16 code unit `code` is one of the separators of `CARD_NUMBER_SEPARATOR_CLASS`. */
+export const isCardNumberSeparator = (code: number): boolean =>
+  code === 32 ||
+  code === 45 ||
+  code === 9 ||
+  code === 0xa0 ||
+  code === 0x2007 ||
+  code === 0x202f ||
+  (code >= 0x2010 && code <= 0x2014) ||
+  code === 0x2212;
+
+/** Digits of a card number written with or without whitespace or dashes of any kind. */
+export const cardDigits = (number: string): string => number.replace(/[\s\u2010-\u2014\u2212-]/g, '');
 
 /** The Luhn (mod 10) check used by every card network. */
 export const passesLuhn = (digits: string): boolean => {

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject } from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { isValidCardNumber } from './card-number';
+import { CARD_NUMBER_SEPARATOR_CLASS, isValidCardNumber } from './card-number';
 import { formatCents, toCents } from './money';
 import type { OrderInput } from './order';
 import { orderSchema } from './order-schema';
@@ -12,7 +12,7 @@ addFormats(ajv, ['date-time', 'email']);
 const matchesOrderSchema = ajv.compile<OrderInput>(orderSchema);
 
 /** A run of digits long enough to be a card number: never echoed, even as an unknown field's name. */
-const CARD_LIKE_DIGITS = /[0-9](?:[ -]?[0-9]){11,}/g;
+const CARD_LIKE_DIGITS = new RegExp(`[0-9](?:${CARD_NUMBER_SEPARATOR_CLASS}?[0-9]){11,}`, 'g');
 
 /** `/items/0/sku` -> `items[0].sku`: how a client would name the field. */
 export const fieldName = (pointer: string, child?: string): string => {

@@ -35,13 +35,12 @@ describe('the replay state store against moto', () => {
       ),
     );
 
-    const refused = results.filter((result) => result.status === 'rejected');
-    expect(refused).toHaveLength(1);
-    const [refusal] = refused as PromiseRejectedResult[];
-    expect(refusal?.reason).toBeInstanceOf(ReplayAlreadyRunningError);
+    const refusals = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toBeInstanceOf(ReplayAlreadyRunningError);
     const current = await store.current();
     expect(current?.status).toBe('running');
-    expect((refusal?.reason as ReplayAlreadyRunningError).running?.replayId).toBe(current?.replayId);
+    expect((refusals[0] as ReplayAlreadyRunningError).running?.replayId).toBe(current?.replayId);
   });
 
   it('starts a new replay once the previous one is stopped, with fresh counts', async () => {

@@ -14,6 +14,16 @@ describe('maskCardNumbers', () => {
     ['plain, 13 digits long', '4222222222222', '*********2222'],
     ['grouped by 4, 19 digits long', '6011 0009 9013 9424 009', '**** **** **** ***4 009'],
     ['grouped irregularly', '41-1111 11111-111 11', '**-**** *****-*11 11'],
+    ['with tabs', '4111\t1111\t1111\t1111', '****\t****\t****\t1111'],
+    ['with no-break spaces', '4111\u00a01111\u00a01111\u00a01111', '****\u00a0****\u00a0****\u00a01111'],
+    [
+      'with narrow no-break spaces',
+      '4111\u202f1111\u202f1111\u202f1111',
+      '****\u202f****\u202f****\u202f1111',
+    ],
+    ['with en dashes', '5555\u20135555\u20135555\u20134444', '****\u2013****\u2013****\u20134444'],
+    ['with non-breaking hyphens', '5555\u20115555\u20115555\u20114444', '****\u2011****\u2011****\u20114444'],
+    ['with minus signs', '5555\u22125555\u22125555\u22124444', '****\u2212****\u2212****\u22124444'],
   ])('masks a card number written %s, keeping its separators and last 4 digits', (_, text, masked) => {
     expect(maskCardNumbers(text)).toEqual({ text: masked, masked: 1 });
   });
@@ -29,6 +39,17 @@ describe('maskCardNumbers', () => {
     expect(maskCardNumbers('call +44 20 7946 0958 4111 1111 1111 1111 today').text).toBe(
       'call +44 20 7946 0958 **** **** **** 1111 today',
     );
+  });
+
+  it('keeps a number whose digits are split by line breaks, dots or two separators in a row', () => {
+    for (const text of [
+      '4111\n1111\n1111\n1111',
+      '4111.1111.1111.1111',
+      '4111  1111  1111  1111',
+      '4111 - 1111',
+    ]) {
+      expect(maskCardNumbers(text)).toEqual({ text, masked: 0 });
+    }
   });
 
   it('masks a card number that an order reference precedes with a separator', () => {
@@ -94,7 +115,7 @@ describe('maskCardNumbers', () => {
   it('masks exactly what the rules say in any text of digits, separators and letters', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom(...'0123456789012345678  --a'), maxLength: 80 }),
+        fc.string({ unit: fc.constantFrom(...'0123456789012345678  --a\t\u00a0\u2013\n.'), maxLength: 80 }),
         (text) => {
           expect(maskCardNumbers(text)).toEqual(referenceMask(text));
         },
@@ -105,23 +126,26 @@ describe('maskCardNumbers', () => {
 
   it('changes nothing but digits into asterisks', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789 -ab'), maxLength: 60 }), (text) => {
-        const masked = maskCardNumbers(text).text;
-        expect(masked).toHaveLength(text.length);
-        [...masked].forEach((character, index) => {
-          if (character !== text[index]) {
-            expect(character).toBe('*');
-            expect(text[index]).toMatch(/[0-9]/);
-          }
-        });
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789 -ab\u202f\u2212'), maxLength: 60 }),
+        (text) => {
+          const masked = maskCardNumbers(text).text;
+          expect(masked).toHaveLength(text.length);
+          [...masked].forEach((character, index) => {
+            if (character !== text[index]) {
+              expect(character).toBe('*');
+              expect(text[index]).toMatch(/[0-9]/);
+            }
+          });
+        },
+      ),
     );
   });
 
   it('keeps any text without a run of 13 digits as it is', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-        fc.pre(!/[0-9](?:[ -]?[0-9]){12}/.test(text));
+        fc.pre(!/[0-9](?:[\s\u2010-\u2014\u2212-]?[0-9]){12}/.test(text));
         expect(maskCardNumbers(text)).toEqual({ text, masked: 0 });
       }),
     );
