@@ -6,6 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } f
 import { mockClient } from 'aws-sdk-client-mock';
 import { run } from '../../../../cli/archive/main';
 import { USAGE } from '../../../../cli/archive/options';
+import { runCli } from '../../../helpers/cli';
 
 const NOW = new Date('2026-11-21T10:15:30Z');
 
@@ -15,21 +16,10 @@ const bodyOf = (bytes: Buffer) => ({ transformToByteArray: async () => new Uint8
 describe('the archive CLI with a mocked S3', () => {
   const s3 = mockClient(S3Client);
   let dir: string;
-  let stdout: string[];
-  let stderr: string[];
-  const runArchive = (...argv: string[]) =>
-    run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      now: () => NOW,
-      cwd: dir,
-      env: {},
-    });
+  const runArchive = (...argv: string[]) => runCli(run, argv, { now: () => NOW, cwd: dir, env: {} });
 
   beforeEach(() => {
     s3.reset();
-    stdout = [];
-    stderr = [];
     dir = mkdtempSync(join(tmpdir(), 'cli-archive-'));
     writeFileSync(
       join(dir, 'outputs.json'),
@@ -43,26 +33,35 @@ describe('the archive CLI with a mocked S3', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the usage on stdout for --help and exits with 0', async () => {
-    expect(await runArchive('--help')).toBe(0);
-    expect(stdout.join('')).toBe(`${USAGE}\n`);
-    expect(stderr).toEqual([]);
+    const { code, stdout, stderr } = await runArchive('--help');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${USAGE}\n`);
+    expect(stderr).toBe('');
   });
 
   it('exits with 2 and says why for a usage error, without calling S3', async () => {
-    expect(await runArchive('list', '--since', 'soon', '--outputs', 'outputs.json')).toBe(2);
-    expect(stderr.join('')).toMatch(/^archive: --since: "soon" is not a time/);
+    const { code, stderr } = await runArchive('list', '--since', 'soon', '--outputs', 'outputs.json');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^archive: --since: "soon" is not a time/);
     expect(s3.calls()).toHaveLength(0);
   });
 
   it('lists one prefix per hourly partition, never the whole bucket', async () => {
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-    expect(await runArchive('list', '--since', '2026-11-21T08:30Z', '--outputs', 'outputs.json')).toBe(0);
+    const { code, stdout } = await runArchive(
+      'list',
+      '--since',
+      '2026-11-21T08:30Z',
+      '--outputs',
+      'outputs.json',
+    );
+    expect(code).toBe(0);
     expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'archive', Prefix: 'orders/2026/11/21/08/' },
       { Bucket: 'archive', Prefix: 'orders/2026/11/21/09/' },
       { Bucket: 'archive', Prefix: 'orders/2026/11/21/10/' },
     ]);
-    expect(stdout.join('')).toBe(
+    expect(stdout).toBe(
       '0 objects, 0 bytes, in s3://archive/orders/ from 2026-11-21 08:00 to 2026-11-21 11:00 UTC\n',
     );
   });
@@ -79,22 +78,24 @@ describe('the archive CLI with a mocked S3', () => {
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: 'arn:aws:kms:us-east-1:1:key/k-1',
     });
-    expect(await runArchive('list', '--since', '10m', '--outputs', 'outputs.json')).toBe(0);
-    expect(stdout.join('')).toContain('orders/2026/11/21/10/a     1');
-    expect(stdout.join('')).toContain('orders/2026/11/21/10/b     2');
-    expect(stdout.join('')).toContain('aws:kms k-1');
-    expect(stdout.join('')).toContain('2 objects, 3 bytes');
+    const { code, stdout } = await runArchive('list', '--since', '10m', '--outputs', 'outputs.json');
+    expect(code).toBe(0);
+    expect(stdout).toContain('orders/2026/11/21/10/a     1');
+    expect(stdout).toContain('orders/2026/11/21/10/b     2');
+    expect(stdout).toContain('aws:kms k-1');
+    expect(stdout).toContain('2 objects, 3 bytes');
   });
 
   it('exits with 1 and says access is denied when S3 refuses', async () => {
     s3.on(ListObjectsV2Command).rejects(
       Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
     );
-    expect(await runArchive('orders', '--since', '1h', '--outputs', 'outputs.json')).toBe(1);
-    expect(stderr.join('')).toBe(
+    const { code, stdout, stderr } = await runArchive('orders', '--since', '1h', '--outputs', 'outputs.json');
+    expect(code).toBe(1);
+    expect(stderr).toBe(
       'archive: access denied: Access Denied (the credentials need s3:ListBucket and s3:GetObject on the archive bucket and kms:Decrypt on its key)\n',
     );
-    expect(stdout).toEqual([]);
+    expect(stdout).toBe('');
   });
 
   it('prints the readable orders, reports an unreadable object and a bad line, and exits with 1', async () => {
@@ -111,14 +112,21 @@ describe('the archive CLI with a mocked S3', () => {
       Body: bodyOf(Buffer.from('plain, not gzip')),
     } as never);
 
-    expect(await runArchive('orders', '--since', '10m', '--outputs', 'outputs.json')).toBe(1);
+    const { code, stdout, stderr } = await runArchive(
+      'orders',
+      '--since',
+      '10m',
+      '--outputs',
+      'outputs.json',
+    );
+    expect(code).toBe(1);
 
-    expect(stdout.join('')).toBe('{"id":"o-1"}\n');
-    expect(stderr.join('')).toContain('skipped line 2 of orders/2026/11/21/10/a.gz: not JSON');
-    expect(stderr.join('')).toContain(
+    expect(stdout).toBe('{"id":"o-1"}\n');
+    expect(stderr).toContain('skipped line 2 of orders/2026/11/21/10/a.gz: not JSON');
+    expect(stderr).toContain(
       'skipped orders/2026/11/21/10/b.gz: orders/2026/11/21/10/b.gz is not valid gzip',
     );
-    expect(stderr.join('')).toContain('1 order in 2 objects, 2026-11-21 10:00 to 2026-11-21 11:00 UTC');
-    expect(stderr.join('')).toContain('archive: 1 object and 1 line could not be read (see above)');
+    expect(stderr).toContain('1 order in 2 objects, 2026-11-21 10:00 to 2026-11-21 11:00 UTC');
+    expect(stderr).toContain('archive: 1 object and 1 line could not be read (see above)');
   });
 });

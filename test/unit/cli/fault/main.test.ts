@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { run } from '../../../../cli/fault/main';
+import { runCli } from '../../../helpers/cli';
 
 const PARAMETER = '/checkout/checkout/fault-mode';
 const AWS = ['--stack-name', 'checkout', '--region', 'eu-west-1'];
@@ -9,20 +10,11 @@ const AWS = ['--stack-name', 'checkout', '--region', 'eu-west-1'];
 describe('the fault CLI against a stack in AWS (mocked clients)', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   const ssm = mockClient(SSMClient);
-  let stdout: string[];
-  let stderr: string[];
-  const runFault = (...argv: string[]) =>
-    run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      env: {},
-    });
+  const runFault = (...argv: string[]) => runCli(run, argv, { env: {} });
 
   beforeEach(() => {
     cloudFormation.reset();
     ssm.reset();
-    stdout = [];
-    stderr = [];
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -45,7 +37,8 @@ describe('the fault CLI against a stack in AWS (mocked clients)', () => {
   });
 
   it('overwrites the parameter and says that the next sam deploy resets it', async () => {
-    expect(await runFault('corrupt', ...AWS)).toBe(0);
+    const { code, stdout } = await runFault('corrupt', ...AWS);
+    expect(code).toBe(0);
 
     expect(ssm.commandCalls(PutParameterCommand)[0]?.args[0].input).toEqual({
       Name: PARAMETER,
@@ -53,7 +46,7 @@ describe('the fault CLI against a stack in AWS (mocked clients)', () => {
       Type: 'String',
       Overwrite: true,
     });
-    expect(stdout.join('')).toBe(
+    expect(stdout).toBe(
       [
         `Checkout fault switch ${PARAMETER}: off -> corrupt: CheckoutFunction stores damaged items (no items, amount 0) in CheckoutTable.`,
         'CheckoutFunction picks the change up within about 5 seconds (it caches the parameter for 5 s). Turn it off with `npm run fault -- off --stack-name checkout --region eu-west-1`.',
@@ -65,8 +58,9 @@ describe('the fault CLI against a stack in AWS (mocked clients)', () => {
 
   it('shows a value the checkout function does not know as such', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Name: PARAMETER, Value: 'broken' } });
-    expect(await runFault('status', ...AWS)).toBe(0);
-    expect(stdout.join('')).toContain(
+    const { code, stdout } = await runFault('status', ...AWS);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
       '"broken", not a fault mode: CheckoutFunction ignores it and processes orders normally.',
     );
   });
@@ -77,8 +71,9 @@ describe('the fault CLI against a stack in AWS (mocked clients)', () => {
         name: 'AccessDeniedException',
       }),
     );
-    expect(await runFault('fail', ...AWS)).toBe(1);
-    expect(stderr.join('')).toBe(
+    const { code, stderr } = await runFault('fail', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
       'fault: access denied: not authorized to perform ssm:PutParameter (the credentials need ssm:GetParameter and ssm:PutParameter on the fault switch parameter)\n',
     );
   });

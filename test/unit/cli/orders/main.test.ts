@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { run } from '../../../../cli/orders/main';
 import { USAGE, usageOf } from '../../../../cli/orders/options';
+import { runCli } from '../../../helpers/cli';
 
 /** A stand-in for OpenSearch that answers every request with the status and body given. */
 const fakeOpenSearch = () => {
@@ -41,31 +42,28 @@ const fakeOpenSearch = () => {
 
 describe('the orders CLI', () => {
   const openSearch = fakeOpenSearch();
-  let stdout: string[];
-  let stderr: string[];
   const runOrders = (...argv: string[]) =>
-    run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      now: () => new Date('2026-11-21T12:00:00Z'),
-      env: {},
-    });
-
-  beforeEach(() => {
-    stdout = [];
-    stderr = [];
-  });
+    runCli(run, argv, { now: () => new Date('2026-11-21T12:00:00Z'), env: {} });
 
   it('prints the usage on stdout for --help and exits with 0', async () => {
-    expect(await runOrders('--help')).toBe(0);
-    expect(stdout.join('')).toBe(`${USAGE}\n`);
-    expect(await runOrders('stats', '--help')).toBe(0);
-    expect(stdout.join('')).toContain(usageOf('stats'));
+    const help = await runOrders('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(`${USAGE}\n`);
+    const statsHelp = await runOrders('stats', '--help');
+    expect(statsHelp.code).toBe(0);
+    expect(statsHelp.stdout).toContain(usageOf('stats'));
   });
 
   it('exits with 2 and points at --help for bad arguments, before any request', async () => {
-    expect(await runOrders('search', '--min-amount', 'lots', '--endpoint', openSearch.url())).toBe(2);
-    expect(stderr.join('')).toBe(
+    const { code, stderr } = await runOrders(
+      'search',
+      '--min-amount',
+      'lots',
+      '--endpoint',
+      openSearch.url(),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toBe(
       'orders: --min-amount: "lots" is not an amount (a number such as 100 or 99.50)\nRun `npm run orders -- --help` for usage.\n',
     );
     expect(openSearch.requests).toHaveLength(0);
@@ -88,21 +86,29 @@ describe('the orders CLI', () => {
         ],
       },
     });
-    expect(
-      await runOrders('search', '--endpoint', openSearch.url(), '--index', 'sales', '--min-amount', '100'),
-    ).toBe(0);
+    const { code, stdout } = await runOrders(
+      'search',
+      '--endpoint',
+      openSearch.url(),
+      '--index',
+      'sales',
+      '--min-amount',
+      '100',
+    );
+    expect(code).toBe(0);
     expect(openSearch.requests[0]).toMatchObject({ method: 'POST', url: '/sales/_search' });
     expect(JSON.parse(openSearch.requests[0]?.body ?? '')).toMatchObject({
       query: { bool: { filter: [{ range: { 'payment.amount': { gte: 100 } } }] } },
     });
-    expect(stdout.join('')).toContain('o-1  2026-11-21T10:00:00Z  c-1       150.00 EUR');
-    expect(stdout.join('')).toContain('1 of 1 matching order, newest first');
+    expect(stdout).toContain('o-1  2026-11-21T10:00:00Z  c-1       150.00 EUR');
+    expect(stdout).toContain('1 of 1 matching order, newest first');
   });
 
   it('exits with 1 and says so when the endpoint refuses the caller', async () => {
     openSearch.answer(403, { message: 'User: anonymous is not authorized to perform: es:ESHttpPost' });
-    expect(await runOrders('stats', '--endpoint', openSearch.url())).toBe(1);
-    expect(stderr.join('')).toMatch(
+    const { code, stderr } = await runOrders('stats', '--endpoint', openSearch.url());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
       /^orders: not authorised: http:\/\/127\.0\.0\.1:\d+ answered 403 User: anonymous is not authorized to perform: es:ESHttpPost \(.*your role must be named in the domain's access policy, e\.g\. the stack's analysts role\)\n$/,
     );
   });
@@ -112,12 +118,14 @@ describe('the orders CLI', () => {
       error: { type: 'index_not_found_exception', reason: 'no such index [orders]' },
       status: 404,
     });
-    expect(await runOrders('search', '--endpoint', openSearch.url())).toBe(1);
-    expect(stderr.join('')).toMatch(/^orders: no orders indexed yet: .* has no index or alias orders /);
+    const { code, stderr } = await runOrders('search', '--endpoint', openSearch.url());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^orders: no orders indexed yet: .* has no index or alias orders /);
   });
 
   it('exits with 1 when the local stack has not been started', async () => {
-    expect(await runOrders('search', '--outputs', '/nonexistent/outputs.json')).toBe(1);
-    expect(stderr.join('')).toMatch(/does not exist: is the local stack running\? Start it with npm start/);
+    const { code, stderr } = await runOrders('search', '--outputs', '/nonexistent/outputs.json');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/does not exist: is the local stack running\? Start it with npm start/);
   });
 });

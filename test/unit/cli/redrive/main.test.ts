@@ -18,6 +18,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { run } from '../../../../cli/redrive/main';
 import { describeTaskStatus } from '../../../../cli/redrive/move-task';
+import { runCli } from '../../../helpers/cli';
 
 const QUEUES = 'https://sqs.eu-west-1.amazonaws.com/123456789012';
 const OUTPUTS = {
@@ -34,19 +35,10 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   const sqs = mockClient(SQSClient);
   const sns = mockClient(SNSClient);
-  let stdout: string[];
-  let stderr: string[];
-  const runRedrive = (...argv: string[]) =>
-    run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      env: {},
-    });
+  const runRedrive = (...argv: string[]) => runCli(run, argv, { env: {} });
 
   beforeEach(() => {
     for (const client of [cloudFormation, sqs, sns]) client.reset();
-    stdout = [];
-    stderr = [];
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -80,13 +72,14 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
   });
 
   it('starts an SQS message move task back to the source queue and reports it', async () => {
-    expect(await runRedrive('CheckoutDeadLetterQueueUrl', ...AWS)).toBe(0);
+    const { code, stdout } = await runRedrive('CheckoutDeadLetterQueueUrl', ...AWS);
+    expect(code).toBe(0);
 
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({
       SourceArn: arnOf(OUTPUTS.CheckoutDeadLetterQueueUrl),
     });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
-    expect(stdout.join('')).toBe(
+    expect(stdout).toBe(
       [
         'Started an SQS message move task: about 3 messages from checkout-CheckoutDeadLetterQueue to checkout-CheckoutQueue (its source queue), as fast as SQS allows.',
         '  Task    task-1',
@@ -99,16 +92,15 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
   });
 
   it('gives the move task the destination of --to and the rate of --max-per-second', async () => {
-    expect(
-      await runRedrive(
-        'CheckoutDeadLetterQueueUrl',
-        '--to',
-        'OtherQueueUrl',
-        '--max-per-second',
-        '10',
-        ...AWS,
-      ),
-    ).toBe(0);
+    const { code } = await runRedrive(
+      'CheckoutDeadLetterQueueUrl',
+      '--to',
+      'OtherQueueUrl',
+      '--max-per-second',
+      '10',
+      ...AWS,
+    );
+    expect(code).toBe(0);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({
       SourceArn: arnOf(OUTPUTS.CheckoutDeadLetterQueueUrl),
       DestinationArn: arnOf(OUTPUTS.OtherQueueUrl),
@@ -120,10 +112,9 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
     sqs.on(GetQueueAttributesCommand).resolves({
       Attributes: { QueueArn: arnOf(OUTPUTS.CheckoutDeadLetterQueueUrl), ApproximateNumberOfMessages: '0' },
     });
-    expect(await runRedrive('CheckoutDeadLetterQueueUrl', ...AWS)).toBe(0);
-    expect(stdout.join('')).toBe(
-      'checkout-CheckoutDeadLetterQueue has no messages waiting: nothing to redrive.\n',
-    );
+    const { code, stdout } = await runRedrive('CheckoutDeadLetterQueueUrl', ...AWS);
+    expect(code).toBe(0);
+    expect(stdout).toBe('checkout-CheckoutDeadLetterQueue has no messages waiting: nothing to redrive.\n');
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
   });
 
@@ -151,7 +142,8 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
       .resolves({ Successful: [{ Id: '0', MessageId: 'n', MD5OfMessageBody: '' }] });
     sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }] });
 
-    expect(await runRedrive('CheckoutSubscriptionDeadLetterQueueUrl', ...AWS)).toBe(0);
+    const { code, stdout } = await runRedrive('CheckoutSubscriptionDeadLetterQueueUrl', ...AWS);
+    expect(code).toBe(0);
 
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
     expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({
@@ -159,7 +151,7 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
       QueueOwnerAWSAccountId: '123456789012',
     });
     expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({ WaitTimeSeconds: 1 });
-    expect(stdout.join('')).toMatch(
+    expect(stdout).toMatch(
       /^Moved 1 message from checkout-CheckoutSubscriptionDeadLetterQueue to checkout-CheckoutQueue/,
     );
   });
@@ -175,12 +167,16 @@ describe('the redrive CLI against a stack in AWS (mocked clients)', () => {
       Failed: [{ Id: '0', Code: 'AccessDenied', Message: 'not allowed', SenderFault: true }],
     });
 
-    expect(await runRedrive('CheckoutSubscriptionDeadLetterQueueUrl', '--to', 'OtherQueueUrl', ...AWS)).toBe(
-      1,
+    const { code, stderr } = await runRedrive(
+      'CheckoutSubscriptionDeadLetterQueueUrl',
+      '--to',
+      'OtherQueueUrl',
+      ...AWS,
     );
+    expect(code).toBe(1);
 
     expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
-    expect(stderr.join('')).toBe(
+    expect(stderr).toBe(
       'redrive: 1 message could not be sent and stay in checkout-CheckoutSubscriptionDeadLetterQueue (visible again within 60 s): run the redrive again (not allowed)\n',
     );
   });

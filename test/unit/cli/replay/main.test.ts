@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { run } from '../../../../cli/replay/main';
 import { USAGE } from '../../../../cli/replay/options';
+import { runCli } from '../../../helpers/cli';
 
 const NOW = new Date('2026-11-21T18:00:00Z');
 const OUTPUTS = {
@@ -35,20 +36,10 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
   const lambda = mockClient(LambdaClient);
   const sqs = mockClient(SQSClient);
   const documents = mockClient(DynamoDBDocumentClient);
-  let stdout: string[];
-  let stderr: string[];
-  const runReplay = (...argv: string[]) =>
-    run(argv, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      now: () => NOW,
-      env: {},
-    });
+  const runReplay = (...argv: string[]) => runCli(run, argv, { now: () => NOW, env: {} });
 
   beforeEach(() => {
     for (const client of [cloudFormation, lambda, sqs, documents]) client.reset();
-    stdout = [];
-    stderr = [];
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -75,22 +66,30 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
   });
 
   it('prints the usage on stdout for --help and exits with 0', async () => {
-    expect(await runReplay('--help')).toBe(0);
-    expect(stdout.join('')).toBe(`${USAGE}\n`);
+    const { code, stdout } = await runReplay('--help');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${USAGE}\n`);
   });
 
   it('exits with 2 for a usage error, without calling AWS', async () => {
-    expect(await runReplay('start', '--until', '1h', ...AWS)).toBe(2);
-    expect(stderr.join('')).toBe(
+    const { code, stderr } = await runReplay('start', '--until', '1h', ...AWS);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
       'replay: --since is required: use ISO-8601 with Z or an offset (2026-11-21T10:00:00Z, 2026-11-21T11:00+01:00), a UTC date (2026-11-21), or a duration ago (30m, 2h, 1d)\nRun `npm run replay -- --help` for usage.\n',
     );
     expect(cloudFormation.calls()).toHaveLength(0);
   });
 
   it('starts a replay in AWS through the mapping id of the stack outputs, and repeats the target in its hints', async () => {
-    expect(
-      await runReplay('start', '--since', '2026-11-21T10:00Z', '--until', '2026-11-21T12:00Z', ...AWS),
-    ).toBe(0);
+    const { code, stdout } = await runReplay(
+      'start',
+      '--since',
+      '2026-11-21T10:00Z',
+      '--until',
+      '2026-11-21T12:00Z',
+      ...AWS,
+    );
+    expect(code).toBe(0);
 
     expect(documents.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
       TableName: 'checkout-ReplayStateTable',
@@ -109,17 +108,17 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
       UUID: 'm-1',
       Enabled: true,
     });
-    const text = stdout.join('');
-    expect(text).toContain(
+    expect(stdout).toContain(
       'The event source mapping m-1 of checkout-ReplayFunction is Enabling (it was Disabled)',
     );
-    expect(text).toContain('The replay queue checkout-ReplayQueue holds 120 messages (0 in flight).');
-    expect(text).toContain('Follow it:  npm run replay -- status --stack-name checkout --region eu-west-1');
+    expect(stdout).toContain('The replay queue checkout-ReplayQueue holds 120 messages (0 in flight).');
+    expect(stdout).toContain('Follow it:  npm run replay -- status --stack-name checkout --region eu-west-1');
   });
 
   it('notes when the window starts before the oldest order the replay queue still holds', async () => {
-    expect(await runReplay('start', '--since', '2026-11-01T00:00Z', ...AWS)).toBe(0);
-    expect(stdout.join('')).toContain(
+    const { code, stdout } = await runReplay('start', '--since', '2026-11-01T00:00Z', ...AWS);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
       'Note: the replay queue keeps orders for 14 days: orders before 2026-11-07T18:00:00.000Z are no longer in it.',
     );
   });
@@ -130,14 +129,15 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
         name: 'AccessDeniedException',
       }),
     );
-    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
+    const { code, stderr } = await runReplay('start', '--since', '2h', ...AWS);
+    expect(code).toBe(1);
 
     const replayId = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.replayId;
     expect(documents.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
       UpdateExpression: 'SET #status = :stopped, stoppedAt = :stoppedAt',
       ExpressionAttributeValues: { ':replayId': replayId },
     });
-    expect(stderr.join('')).toMatch(
+    expect(stderr).toMatch(
       new RegExp(
         `^replay: the event source mapping m-1 could not be enabled, so replay ${replayId} was not started \\(marked stopped\\): access denied: User is not authorized to perform: lambda:UpdateEventSourceMapping \\(the credentials need lambda:UpdateEventSourceMapping on it\\)\n$`,
       ),
@@ -146,17 +146,17 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
 
   it('writes nothing while the mapping is changing state', async () => {
     lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabling' });
-    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
-    expect(stderr.join('')).toBe(
-      'replay: the event source mapping m-1 is Disabling: try again in a few seconds\n',
-    );
+    const { code, stderr } = await runReplay('start', '--since', '2h', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toBe('replay: the event source mapping m-1 is Disabling: try again in a few seconds\n');
     expect(documents.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('refuses a second start with the running replay and how to stop it', async () => {
     documents.on(GetCommand).resolves({ Item: RUNNING });
-    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
-    expect(stderr.join('')).toBe(
+    const { code, stderr } = await runReplay('start', '--since', '2h', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
       'replay: replay r-1 is already running (orders from 2026-11-21T10:00:00.000Z (inclusive) to 2026-11-21T12:00:00.000Z (exclusive), started 2026-11-21T17:00:00.000Z): stop it first with npm run replay -- stop --stack-name checkout --region eu-west-1 (follow it with npm run replay -- status --stack-name checkout --region eu-west-1)\n',
     );
     expect(documents.commandCalls(PutCommand)).toHaveLength(0);
@@ -170,23 +170,23 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
       .rejects(
         new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       );
-    expect(await runReplay('start', '--since', '2h', ...AWS)).toBe(1);
-    expect(stderr.join('')).toMatch(
-      /^replay: replay r-1 is already running \(orders from 2026-11-21T10:00:00\.000Z/,
-    );
+    const { code, stderr } = await runReplay('start', '--since', '2h', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^replay: replay r-1 is already running \(orders from 2026-11-21T10:00:00\.000Z/);
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(0);
   });
 
   it('changes nothing in a dry run, and refuses one while the mapping is not Disabled', async () => {
     lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabling' });
-    expect(await runReplay('start', '--since', '2h', '--dry-run', ...AWS)).toBe(1);
-    expect(stderr.join('')).toContain('is Enabling: a dry run would race the replay function');
+    const { code, stderr } = await runReplay('start', '--since', '2h', '--dry-run', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toContain('is Enabling: a dry run would race the replay function');
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
 
     lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabled' });
     sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
-    expect(await runReplay('start', '--since', '2h', '--dry-run', ...AWS)).toBe(0);
+    expect((await runReplay('start', '--since', '2h', '--dry-run', ...AWS)).code).toBe(0);
     expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({ WaitTimeSeconds: 1 });
     expect(documents.commandCalls(PutCommand)).toHaveLength(0);
     expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(0);
@@ -195,12 +195,13 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
   it('disables a mapping left enabled when stopping with no replay running', async () => {
     lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabled' });
     lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabling' });
-    expect(await runReplay('stop', ...AWS)).toBe(0);
+    const { code, stdout } = await runReplay('stop', ...AWS);
+    expect(code).toBe(0);
     expect(lambda.commandCalls(UpdateEventSourceMappingCommand)[0]?.args[0].input).toEqual({
       UUID: 'm-1',
       Enabled: false,
     });
-    expect(stdout.join('')).toMatch(
+    expect(stdout).toMatch(
       /^No replay was running\. The event source mapping m-1 is Disabling \(it was Enabled\)/,
     );
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
@@ -212,8 +213,9 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
         name: 'ResourceNotFoundException',
       }),
     );
-    expect(await runReplay('status', ...AWS)).toBe(1);
-    expect(stderr.join('')).toBe(
+    const { code, stderr } = await runReplay('status', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
       'replay: the event source mapping m-1 (output ReplayEventSourceMappingId) does not exist in the stack checkout\n',
     );
   });

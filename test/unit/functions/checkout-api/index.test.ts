@@ -2,35 +2,24 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { aCheckoutRequestEvent } from '../../../factories/api-gateway';
-import { aLambdaContext } from '../../../factories/lambda-context';
 import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
-import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
+import { expectStartUpToFailWithout, useFunctionHandler } from '../../../helpers/handler-environment';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:checkout-CheckoutEventsTopic-1A2B3C';
 const MODULE = '../../../../src/functions/checkout-api/index';
 
 describe('the checkout API handler', () => {
   const sns = mockClient(SNSClient);
-  let restoreEnvironment: () => void;
-  let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   let output: CapturedOutput;
+  const handler = useFunctionHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(
+    'checkout-api',
+    { ORDER_TOPIC_ARN: TOPIC_ARN },
+    () => import(MODULE),
+  );
 
-  beforeAll(async () => {
-    restoreEnvironment = setEnvironment({
-      ...POWERTOOLS_TEST_ENVIRONMENT,
-      POWERTOOLS_SERVICE_NAME: 'checkout-api',
-      ORDER_TOPIC_ARN: TOPIC_ARN,
-    });
-    const module = await import(MODULE);
-    handler = (event) => module.handler(event, aLambdaContext('checkout-api'));
-  });
-
-  afterAll(() => {
-    restoreEnvironment();
-    sns.restore();
-  });
+  afterAll(() => sns.restore());
 
   beforeEach(() => {
     sns.reset();
@@ -163,16 +152,6 @@ describe('the checkout API handler', () => {
     });
   });
 
-  it('fails at start-up, naming the variable, when ORDER_TOPIC_ARN is not set', async () => {
-    const restore = setEnvironment({ ORDER_TOPIC_ARN: '' });
-    try {
-      await jest.isolateModulesAsync(async () => {
-        await expect(import(MODULE)).rejects.toThrow(
-          'Environment variable ORDER_TOPIC_ARN is required but not set',
-        );
-      });
-    } finally {
-      restore();
-    }
-  });
+  it('fails at start-up, naming the variable, when ORDER_TOPIC_ARN is not set', () =>
+    expectStartUpToFailWithout('ORDER_TOPIC_ARN', () => import(MODULE)));
 });

@@ -10,12 +10,11 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
 import { corruptedCopy } from '../../../../src/functions/checkout/fault-mode';
-import { aLambdaContext } from '../../../factories/lambda-context';
 import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
 import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
-import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
+import { expectStartUpToFailWithout, useFunctionHandler } from '../../../helpers/handler-environment';
 
 const TABLE_NAME = 'checkout-CheckoutTable-1A2B3C';
 const FAULT_MODE_PARAMETER = '/checkout-test/CheckoutFaultMode';
@@ -69,23 +68,14 @@ describe('the checkout handler', () => {
    * on a fake clock, so that it reads the switch afresh; tests of the cache move the clock themselves.
    */
   let clock = Date.now();
-  let restoreEnvironment: () => void;
-  let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
   let output: CapturedOutput;
-
-  beforeAll(async () => {
-    restoreEnvironment = setEnvironment({
-      ...POWERTOOLS_TEST_ENVIRONMENT,
-      POWERTOOLS_SERVICE_NAME: 'checkout',
-      CHECKOUT_TABLE_NAME: TABLE_NAME,
-      FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER,
-    });
-    const module = await import(MODULE);
-    handler = (event) => module.handler(event, aLambdaContext('checkout'));
-  });
+  const handler = useFunctionHandler<SQSEvent, SQSBatchResponse>(
+    'checkout',
+    { CHECKOUT_TABLE_NAME: TABLE_NAME, FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER },
+    () => import(MODULE),
+  );
 
   afterAll(() => {
-    restoreEnvironment();
     dynamodb.restore();
     ssm.restore();
   });
@@ -278,18 +268,7 @@ describe('the checkout handler', () => {
 
   it.each(['CHECKOUT_TABLE_NAME', 'FAULT_MODE_PARAMETER_NAME'])(
     'fails at start-up, naming the variable, when %s is not set',
-    async (variable) => {
-      const restore = setEnvironment({ [variable]: '' });
-      try {
-        await jest.isolateModulesAsync(async () => {
-          await expect(import(MODULE)).rejects.toThrow(
-            `Environment variable ${variable} is required but not set`,
-          );
-        });
-      } finally {
-        restore();
-      }
-    },
+    (variable) => expectStartUpToFailWithout(variable, () => import(MODULE)),
   );
 
   it('logs a replayed order with the id of its replay', async () => {

@@ -9,7 +9,7 @@ import { anOrder, TEST_CARD_NUMBERS } from '../../../factories/order';
 import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
-import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
+import { expectStartUpToFailWithout, useFunctionHandler } from '../../../helpers/handler-environment';
 
 const MODULE = '../../../../src/functions/replay/index';
 const STATE_TABLE = 'checkout-EventReplay-ReplayStateTable-1A2B3C';
@@ -40,23 +40,14 @@ const ids = (records: SQSRecord[]) => records.map(({ messageId }) => messageId).
 describe('the replay handler', () => {
   const dynamodb = mockClient(DynamoDBDocumentClient);
   const sqs = mockClient(SQSClient);
-  let restoreEnvironment: () => void;
-  let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
   let output: CapturedOutput;
-
-  beforeAll(async () => {
-    restoreEnvironment = setEnvironment({
-      ...POWERTOOLS_TEST_ENVIRONMENT,
-      POWERTOOLS_SERVICE_NAME: 'replay',
-      DESTINATION_QUEUE_ARN: DESTINATION_ARN,
-      REPLAY_STATE_TABLE_NAME: STATE_TABLE,
-    });
-    const module = await import(MODULE);
-    handler = (event) => module.handler(event, aLambdaContext('replay'));
-  });
+  const handler = useFunctionHandler<SQSEvent, SQSBatchResponse>(
+    'replay',
+    { DESTINATION_QUEUE_ARN: DESTINATION_ARN, REPLAY_STATE_TABLE_NAME: STATE_TABLE },
+    () => import(MODULE),
+  );
 
   afterAll(() => {
-    restoreEnvironment();
     dynamodb.restore();
     sqs.restore();
   });
@@ -326,17 +317,6 @@ describe('the replay handler', () => {
 
   it.each(['DESTINATION_QUEUE_ARN', 'REPLAY_STATE_TABLE_NAME'])(
     'fails at start-up, naming the variable, when %s is not set',
-    async (variable) => {
-      const restore = setEnvironment({ [variable]: '' });
-      try {
-        await jest.isolateModulesAsync(async () => {
-          await expect(import(MODULE)).rejects.toThrow(
-            `Environment variable ${variable} is required but not set`,
-          );
-        });
-      } finally {
-        restore();
-      }
-    },
+    (variable) => expectStartUpToFailWithout(variable, () => import(MODULE)),
   );
 });
