@@ -30,6 +30,14 @@ export class ReplayAlreadyRunningError extends Error {
   }
 }
 
+/** A batch's counts belong to a replay that is no longer the current one: another has started since. */
+export class ReplaySupersededError extends Error {
+  constructor(readonly replayId: string) {
+    super(`replay ${replayId} is no longer the current replay: another one has started since`);
+    this.name = 'ReplaySupersededError';
+  }
+}
+
 /** The current replay lives in one item of the pipeline's state table. */
 const CURRENT = { replay: 'current' };
 
@@ -75,17 +83,22 @@ export class DynamoDbReplayStateStore {
     }
   }
 
-  /** Adds a batch's counts to the replay, unless another replay has started since. */
+  /** Adds a batch's counts to the replay; `ReplaySupersededError` if another replay has started since. */
   async addCounts(replayId: string, { forwarded, skipped }: ReplayCounts): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: CURRENT,
-        UpdateExpression: 'ADD forwarded :forwarded, skipped :skipped',
-        ConditionExpression: 'replayId = :replayId',
-        ExpressionAttributeValues: { ':forwarded': forwarded, ':skipped': skipped, ':replayId': replayId },
-      }),
-    );
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: CURRENT,
+          UpdateExpression: 'ADD forwarded :forwarded, skipped :skipped',
+          ConditionExpression: 'replayId = :replayId',
+          ExpressionAttributeValues: { ':forwarded': forwarded, ':skipped': skipped, ':replayId': replayId },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ReplaySupersededError(replayId);
+      throw error;
+    }
   }
 
   async markStopped(replayId: string, stoppedAt: string): Promise<void> {

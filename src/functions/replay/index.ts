@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoDbReplayStateStore } from '../../adapters/dynamodb-replay-state';
+import { DynamoDbReplayStateStore, ReplaySupersededError } from '../../adapters/dynamodb-replay-state';
 import { SqsOrderForwarder } from '../../adapters/sqs-order-forwarder';
 import { requireEnv } from '../../shared/config';
 import { createPowertools } from '../../shared/powertools';
@@ -24,10 +24,13 @@ const processor = new BatchProcessor(EventType.SQS);
 
 const replayBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const replay = await replays.current();
+  const everyOrderKept = {
+    batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })),
+  };
   const keepEveryOrder = (reason: string) => {
     // Nothing is skipped or deleted without a usable window: every order stays in the replay queue.
     logger.error(`${reason}; stop it with \`npm run replay -- stop\``);
-    return { batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })) };
+    return everyOrderKept;
   };
   if (replay?.status !== 'running')
     return keepEveryOrder('The replay event source is enabled but no replay is running');
@@ -40,7 +43,18 @@ const replayBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchR
     processor,
     { context, throwOnFullBatchFailure: false },
   );
-  await replays.addCounts(replay.replayId, counts);
+  try {
+    await replays.addCounts(replay.replayId, counts);
+  } catch (error) {
+    if (!(error instanceof ReplaySupersededError)) throw error;
+    // An operator stopped this replay and started another while the batch ran. The batch is not an error:
+    // every order of it goes back to the replay queue for the new replay's window to judge (the orders
+    // already forwarded may be forwarded again; checkout processing is idempotent).
+    logger.warn('Another replay started during this batch; its orders stay in the replay queue for it', {
+      ...counts,
+    });
+    return everyOrderKept;
+  }
   logger.info('Replayed a batch', { ...counts, failed: response.batchItemFailures.length });
   return response;
 };

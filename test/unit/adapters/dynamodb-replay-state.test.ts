@@ -5,6 +5,7 @@ import {
   DynamoDbReplayStateStore,
   ReplayAlreadyRunningError,
   type ReplayState,
+  ReplaySupersededError,
 } from '../../../src/adapters/dynamodb-replay-state';
 
 const TABLE_NAME = 'checkout-EventReplay-ReplayStateTable-1A2B3C';
@@ -93,14 +94,14 @@ describe('DynamoDbReplayStateStore', () => {
     });
   });
 
-  it('lets the failed condition through when another replay has started', async () => {
+  it('refuses counts with ReplaySupersededError when another replay has started', async () => {
     dynamodb
       .on(UpdateCommand)
       .rejects(
         new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       );
     await expect(store.addCounts('replay-1', { forwarded: 1, skipped: 0 })).rejects.toThrow(
-      ConditionalCheckFailedException,
+      new ReplaySupersededError('replay-1'),
     );
   });
 

@@ -246,14 +246,22 @@ describe('the replay handler', () => {
       expect(cardDataIn(output.text(), card)).toEqual([]);
     });
 
-    it('fails the invocation when another replay started meanwhile, so that the new one judges the batch', async () => {
+    it('keeps every order of a batch in the replay queue when another replay started meanwhile, without failing', async () => {
       dynamodb
         .on(UpdateCommand)
         .rejects(
           new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
         );
+      const records = [anOrderRecordAt('2026-11-21T10:10:00Z'), anOrderRecordAt('2026-11-21T09:00:00Z')];
+      await expect(handler(anSqsEvent(records))).resolves.toEqual({
+        batchItemFailures: records.map(({ messageId }) => ({ itemIdentifier: messageId })),
+      });
+    });
+
+    it('fails the invocation when the counts cannot be written, so that the batch is retried', async () => {
+      dynamodb.on(UpdateCommand).rejects(new Error('Throughput exceeds the current capacity'));
       await expect(handler(anSqsEvent([anOrderRecordAt('2026-11-21T10:10:00Z')]))).rejects.toThrow(
-        ConditionalCheckFailedException,
+        'Throughput exceeds the current capacity',
       );
     });
   });
