@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate } from '../../local/template/parse-template';
-import { renderModelBlock } from '../../scripts/sync-order-schema';
+import { renderModelBlock, renderValidatorModule, VALIDATOR_MODULE } from '../../scripts/sync-order-schema';
 import { orderSchema } from '../../src/domain/order/order-schema';
 import {
   deadLetterQueueIds,
@@ -56,6 +56,10 @@ describe('the root template.yaml', () => {
     expect(root.Resources.CheckoutApiFunction?.Properties?.Events).toMatchObject({
       PostCheckout: { Type: 'Api', Properties: { RequestModel: { Model: 'Order', ValidateBody: true } } },
     });
+  });
+
+  it('has beside it the order schema validator exactly as `npm run schema:sync` compiles it', () => {
+    expect(readFileSync(join(PROJECT_ROOT, VALIDATOR_MODULE), 'utf8')).toBe(renderValidatorModule());
   });
 
   it('holds the Order model block exactly as `npm run schema:sync` writes it', () => {
