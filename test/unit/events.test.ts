@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { APIGatewayProxyEvent, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, CloudFormationCustomResourceCreateEvent, SQSEvent } from 'aws-lambda';
+import { ROOT_TEMPLATE } from '../../local/paths';
+import { loadStacks, resourcesOfType } from '../../scripts/lib/sam-template';
 import { cardDigits, isValidCardNumber, type Order, validateOrderInput } from '../../src/domain/order';
+import { replayDecision } from '../../src/domain/replay';
 import {
   InvalidOrderMessageError,
   parseOrderMessage,
@@ -23,6 +26,21 @@ const readEvent = <T>(name: string): T => JSON.parse(readFileSync(path.join(EVEN
 const errorsOf = (candidate: unknown): string[] => {
   const validation = validateOrderInput(candidate);
   return validation.valid ? [] : validation.errors;
+};
+
+/** An SQS event of `count` distinct messages from one queue, as Lambda delivers it. */
+const expectAnSqsEventOf = (event: SQSEvent, count: number) => {
+  expect(event.Records).toHaveLength(count);
+  for (const record of event.Records) {
+    expect(record).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: expect.stringMatching(/^arn:aws:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$/),
+      attributes: { ApproximateReceiveCount: expect.stringMatching(/^[0-9]+$/) },
+    });
+    expect(record.eventSourceARN.split(':')[3]).toBe(record.awsRegion);
+    expect(record.md5OfBody).toBe(createHash('md5').update(record.body).digest('hex'));
+  }
+  expect(new Set(event.Records.map(({ messageId }) => messageId)).size).toBe(count);
 };
 
 let output: CapturedOutput;
@@ -117,17 +135,7 @@ describe('events/checkout/sqs-batch-with-poison-message.json', () => {
   const valid = parsed.filter(({ result }) => !(result instanceof InvalidOrderMessageError));
 
   it('is an SQS event from a queue, in the shape Lambda delivers', () => {
-    expect(event.Records).toHaveLength(3);
-    for (const record of event.Records) {
-      expect(record).toMatchObject({
-        eventSource: 'aws:sqs',
-        eventSourceARN: expect.stringMatching(/^arn:aws:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$/),
-        attributes: { ApproximateReceiveCount: expect.stringMatching(/^[0-9]+$/) },
-      });
-      expect(record.eventSourceARN.split(':')[3]).toBe(record.awsRegion);
-      expect(record.md5OfBody).toBe(createHash('md5').update(record.body).digest('hex'));
-    }
-    expect(new Set(event.Records.map(({ messageId }) => messageId)).size).toBe(3);
+    expectAnSqsEventOf(event, 3);
   });
 
   it('has exactly one poison message, which is rejected as an invalid order', () => {
@@ -149,5 +157,89 @@ describe('events/checkout/sqs-batch-with-poison-message.json', () => {
       );
     }
     expect(repository.size).toBe(2);
+  });
+});
+
+describe('events/replay/sqs-batch-from-the-replay-queue.json', () => {
+  const event = readEvent<SQSEvent>('replay/sqs-batch-from-the-replay-queue.json');
+  /** The window the README starts before invoking ReplayFunction with this event. */
+  const window = { since: new Date('2026-11-21T10:00:00Z'), until: new Date('2026-11-21T12:00:00Z') };
+
+  it('is an SQS event from the replay queue, in the shape Lambda delivers', () => {
+    expectAnSqsEventOf(event, 3);
+    expect(event.Records.every(({ eventSourceARN }) => /ReplayQueue/.test(eventSourceARN))).toBe(true);
+  });
+
+  it('holds one order inside the window of 10:00 to 12:00 UTC, one before it and one without a date', () => {
+    expect(event.Records.map(({ body }) => replayDecision(body, window))).toEqual([
+      'replay',
+      'outside-window',
+      'no-time',
+    ]);
+  });
+
+  it('carries the dated orders as valid orders with their message attributes', () => {
+    for (const record of event.Records.slice(0, 2)) {
+      const order = parseOrderMessage(record.body);
+      expect(record.messageAttributes).toEqual(orderMessageAttributes(order));
+    }
+  });
+});
+
+describe('events/search-index-setup/create.json', () => {
+  const event = readEvent<CloudFormationCustomResourceCreateEvent>('search-index-setup/create.json');
+  const [search] = loadStacks(ROOT_TEMPLATE).filter(
+    ({ stackPath }) => stackPath.join('/') === 'SearchAnalyticsPipeline',
+  );
+  const [[, setUp] = []] = resourcesOfType(search?.template ?? { Resources: {} }, 'Custom::OrderIndexSetup');
+
+  it('is a CloudFormation Create request for the order index set-up of the search pipeline', () => {
+    expect(event).toMatchObject({
+      RequestType: 'Create',
+      ResourceType: 'Custom::OrderIndexSetup',
+      LogicalResourceId: 'OrderIndexSetup',
+      ResponseURL: expect.stringMatching(/^https:\/\//),
+      StackId: expect.stringMatching(/^arn:aws:cloudformation:/),
+    });
+    expect(event.ResourceProperties.ServiceToken).toBe(event.ServiceToken);
+  });
+
+  it('has exactly the properties the template gives the custom resource, as CloudFormation sends them', () => {
+    expect(Object.keys(event.ResourceProperties).sort()).toEqual(
+      Object.keys((setUp?.Properties ?? {}) as Record<string, unknown>).sort(),
+    );
+    // CloudFormation sends every scalar property as a string.
+    expect(Object.values(event.ResourceProperties).every((value) => typeof value === 'string')).toBe(true);
+    expect(event.ResourceProperties.IndexName).toBe('orders');
+  });
+});
+
+describe('events/env.example.json', () => {
+  const environment = readEvent<Record<string, Record<string, string>>>('env.example.json');
+
+  /** The variables `sam local` cannot resolve by itself: those set from a resource or a stack parameter. */
+  const functionsAndTheirReferences = loadStacks(ROOT_TEMPLATE).flatMap(({ stackPath, template }) =>
+    resourcesOfType(template, 'AWS::Serverless::Function').map(([id, resource]) => {
+      const variables = ((resource.Properties?.Environment as { Variables?: Record<string, unknown> })
+        ?.Variables ?? {}) as Record<string, unknown>;
+      return {
+        path: [...stackPath, id].join('/'),
+        names: Object.keys(variables)
+          .filter((name) => typeof variables[name] !== 'string' && !name.startsWith('POWERTOOLS_'))
+          .sort(),
+      };
+    }),
+  );
+
+  it.each(functionsAndTheirReferences.filter(({ names }) => names.length > 0))(
+    'gives $path every variable the template sets from a resource or a parameter',
+    ({ path: functionPath, names }) => {
+      expect(Object.keys(environment[functionPath] ?? {}).sort()).toEqual(names);
+    },
+  );
+
+  it('names only functions of the templates', () => {
+    const paths = functionsAndTheirReferences.map(({ path: functionPath }) => functionPath);
+    expect(Object.keys(environment).filter((name) => !paths.includes(name))).toEqual([]);
   });
 });
