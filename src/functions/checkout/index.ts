@@ -34,16 +34,18 @@ const currentFaultMode = async (): Promise<FaultMode> => {
 };
 
 const processRecord = async (record: SQSRecord, faultMode: FaultMode) => {
+  // Records are processed concurrently: each order logs through a child logger with its own correlation id.
+  let recordLogger = logger;
   try {
     const order = parseOrderMessage(record.body);
-    const orderLogger = logger.createChild();
-    orderLogger.setCorrelationId(order.id);
+    recordLogger = logger.createChild();
+    recordLogger.setCorrelationId(order.id);
     const replayId = record.messageAttributes.replayId?.stringValue;
-    if (replayId) orderLogger.appendKeys({ replayId });
-    return await storeOrder(order, { repository, logger: orderLogger, metrics, faultMode });
+    if (replayId) recordLogger.appendKeys({ replayId });
+    return await storeOrder(order, { repository, logger: recordLogger, metrics, faultMode });
   } catch (error) {
     // The message stays on the queue: it is retried, and after maxReceiveCount it moves to the DLQ.
-    logger.error('Order message failed; it will be retried, then moved to the dead-letter queue', {
+    recordLogger.error('Order message failed; it will be retried, then moved to the dead-letter queue', {
       messageId: record.messageId,
       receiveCount: record.attributes.ApproximateReceiveCount,
       ...(error instanceof InvalidOrderMessageError

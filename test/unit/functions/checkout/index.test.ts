@@ -300,7 +300,7 @@ describe('the checkout handler', () => {
       expect(getParameterCalls()).toEqual([expect.objectContaining({ Name: FAULT_MODE_PARAMETER })]);
     });
 
-    it('set to "fail" fails every order of the batch, writing nothing, so that they are retried', async () => {
+    it('set to "fail" fails every order of the batch, writing nothing, and logs each under its order id', async () => {
       setFaultMode('fail');
       const records = [
         anOrderRecord(anOrderWithCard('fault-fail-1')),
@@ -315,6 +315,7 @@ describe('the checkout handler', () => {
             line.message === 'Order message failed; it will be retried, then moved to the dead-letter queue',
         );
       expect(failures.map((line) => line.messageId).sort()).toEqual(ids(records));
+      expect(failures.map((line) => line.correlation_id).sort()).toEqual(['fault-fail-1', 'fault-fail-2']);
       expect(
         failures.every((line) => (line.error as { name?: string })?.name === 'SimulatedOutageError'),
       ).toBe(true);
