@@ -33,19 +33,21 @@ const currentFaultMode = async (): Promise<FaultMode> => {
   }
 };
 
+/**
+ * One order message. The batch's records are processed one at a time, so that the module's logger can
+ * carry each order's id as correlation id: a child logger per record would report a cold start on every
+ * line.
+ */
 const processRecord = async (record: SQSRecord, faultMode: FaultMode) => {
-  // Records are processed concurrently: each order logs through a child logger with its own correlation id.
-  let recordLogger = logger;
   try {
     const order = parseOrderMessage(record.body);
-    recordLogger = logger.createChild();
-    recordLogger.setCorrelationId(order.id);
+    logger.setCorrelationId(order.id);
     const replayId = record.messageAttributes.replayId?.stringValue;
-    if (replayId) recordLogger.appendKeys({ replayId });
-    return await storeOrder(order, { repository, logger: recordLogger, metrics, faultMode });
+    if (replayId) logger.appendKeys({ replayId });
+    return await storeOrder(order, { repository, logger, metrics, faultMode });
   } catch (error) {
     // The message stays on the queue: it is retried, and after maxReceiveCount it moves to the DLQ.
-    recordLogger.error('Order message failed; it will be retried, then moved to the dead-letter queue', {
+    logger.error('Order message failed; it will be retried, then moved to the dead-letter queue', {
       messageId: record.messageId,
       receiveCount: record.attributes.ApproximateReceiveCount,
       ...(error instanceof InvalidOrderMessageError
@@ -53,6 +55,8 @@ const processRecord = async (record: SQSRecord, faultMode: FaultMode) => {
         : { error: error as Error }),
     });
     throw error;
+  } finally {
+    logger.removeKeys(['correlation_id', 'replayId']);
   }
 };
 
@@ -60,6 +64,7 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
   const faultMode = await currentFaultMode();
   return processPartialResponse(event, (record: SQSRecord) => processRecord(record, faultMode), processor, {
     context,
+    processInParallel: false,
   });
 })
   .use(captureLambdaHandler(tracer))

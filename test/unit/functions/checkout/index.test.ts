@@ -71,7 +71,12 @@ describe('the checkout handler', () => {
   let output: CapturedOutput;
   const handler = useFunctionHandler<SQSEvent, SQSBatchResponse>(
     'checkout',
-    { CHECKOUT_TABLE_NAME: TABLE_NAME, FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER },
+    {
+      CHECKOUT_TABLE_NAME: TABLE_NAME,
+      FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER,
+      // As Lambda sets it for on-demand execution environments: Powertools then reports cold starts.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    },
     () => import(MODULE),
   );
 
@@ -288,6 +293,40 @@ describe('the checkout handler', () => {
         replayId: 'replay-2026-11-21-1',
       }),
     );
+  });
+
+  it("logs each order of a batch under its own id, without a neighbour's replay id", async () => {
+    const replayed = anOrderRecord(anOrder({ id: 'batch-replayed' }));
+    replayed.messageAttributes.replayId = {
+      dataType: 'String',
+      stringValue: 'replay-7',
+      stringListValues: [],
+      binaryListValues: [],
+    };
+    await handler(
+      anSqsEvent([replayed, anOrderRecord(anOrder({ id: 'batch-plain' })), anSqsRecord('not json')]),
+    );
+
+    const lines = output.jsonLines();
+    const stored = lines.filter((line) => line.message === 'Order stored');
+    expect(stored.map(({ correlation_id, replayId }) => ({ correlation_id, replayId }))).toEqual([
+      { correlation_id: 'batch-replayed', replayId: 'replay-7' },
+      { correlation_id: 'batch-plain', replayId: undefined },
+    ]);
+    const failed = lines.find((line) => line.message?.toString().startsWith('Order message failed'));
+    expect(failed).toBeDefined();
+    expect(failed?.correlation_id).toBeUndefined();
+  });
+
+  it('reports a cold start on no order of a later invocation', async () => {
+    await handler(anSqsEvent([anOrderRecord(anOrder())]));
+    output.restore();
+    output = captureOutput();
+
+    await handler(anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder())]));
+
+    const stored = output.jsonLines().filter((line) => line.message === 'Order stored');
+    expect(stored.map((line) => line.cold_start)).toEqual([false, false]);
   });
 
   describe('the game-day fault switch', () => {
