@@ -4,6 +4,7 @@ import { LOCAL_REGION } from './aws-config';
 import { consoleLog } from './log';
 import { PROJECT_ROOT } from './paths';
 import { describeLocalStack, type LocalStackSettings, startLocalStack } from './stack/local-stack';
+import { describeStartFailure } from './start-failure';
 
 const numberFrom = (variable: string, fallback: number) => {
   const value = process.env[variable];
@@ -45,7 +46,12 @@ const main = async () => {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 };
 
-main().catch((error: Error) => {
-  console.error(`\nThe local stack could not start: ${error.message}`);
+main().catch((error: unknown) => {
+  const ports = {
+    LOCAL_API_PORT: settings.apiPort,
+    LOCAL_MOTO_PORT: settings.motoPort,
+    LOCAL_LAMBDA_PORT: settings.lambdaPort,
+  };
+  console.error(`\n${describeStartFailure(error, ports)}`);
   process.exit(1);
 });

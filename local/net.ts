@@ -13,6 +13,18 @@ export const findFreePort = (host = '127.0.0.1'): Promise<number> =>
     });
   });
 
+/**
+ * Resolves when a server could listen on `port` of `host` right now; rejects with Node's own error when it
+ * could not (`code` EADDRINUSE and `port` when another program holds the port).
+ */
+export const assertPortFree = (host: string, port: number): Promise<void> =>
+  new Promise((resolveFree, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(port, host, () => server.close(() => resolveFree()));
+  });
+
 /** Polls `url` until it answers (any HTTP status) or `timeoutMs` passes. */
 export const waitForHttp = async (url: string, timeoutMs: number, isAlive: () => boolean = () => true) => {
   const deadline = Date.now() + timeoutMs;

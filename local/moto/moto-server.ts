@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findFreePort, waitForHttp } from '../net';
+import { assertPortFree, findFreePort, waitForHttp } from '../net';
 import { VENV_BIN } from '../paths';
 
 export interface MotoServer {
@@ -27,6 +27,8 @@ export const startMotoServer = async ({ host = '127.0.0.1', port = 0, logFile }:
       `${executable} is missing: run \`bash scripts/setup.sh\` (npm start and npm test do it for you)`,
     );
   }
+  // Another server on the port would answer the readiness probe in moto's place.
+  if (port) await assertPortFree(host, port);
   const chosenPort = port || (await findFreePort(host));
   const child: ChildProcess = spawn(executable, ['-H', host, '-p', String(chosenPort)], {
     stdio: ['ignore', logFile ? 'pipe' : 'ignore', logFile ? 'pipe' : 'ignore'],

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { findFreePort, waitForHttp } from '../../../local/net';
+import { assertPortFree, findFreePort, waitForHttp } from '../../../local/net';
 
 const listen = (server: Server, port: number) =>
   new Promise<void>((resolveListen, reject) => {
@@ -15,6 +15,27 @@ describe('findFreePort', () => {
     const server = createServer();
     await listen(server, port);
     await close(server);
+  });
+});
+
+describe('assertPortFree', () => {
+  it('resolves for a port nothing listens on, leaving it free', async () => {
+    const port = await findFreePort();
+    await expect(assertPortFree('127.0.0.1', port)).resolves.toBeUndefined();
+    const server = createServer();
+    await listen(server, port);
+    await close(server);
+  });
+
+  it("rejects with Node's EADDRINUSE error, naming the port, when a server holds it", async () => {
+    const port = await findFreePort();
+    const server = createServer();
+    await listen(server, port);
+    try {
+      await expect(assertPortFree('127.0.0.1', port)).rejects.toMatchObject({ code: 'EADDRINUSE', port });
+    } finally {
+      await close(server);
+    }
   });
 });
 
