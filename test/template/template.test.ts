@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate } from '../../local/template/parse-template';
+import { loadStacks, resourcesOfType } from '../../scripts/lib/sam-template';
 import { renderModelBlock, renderValidatorModule, VALIDATOR_MODULE } from '../../scripts/sync-order-schema';
 import { orderSchema } from '../../src/domain/order/order-schema';
 import {
@@ -69,6 +70,28 @@ describe('the root template.yaml', () => {
 
   it('outputs what the local stack, the CLIs and the integration tests look up', () => {
     expect(missingOutputs(root, REQUIRED_OUTPUTS)).toEqual([]);
+  });
+
+  it('passes each nested application only values its parameters allow', () => {
+    const stacks = loadStacks(ROOT_TEMPLATE);
+    const mismatches = stacks.flatMap(({ stackPath, template }) =>
+      resourcesOfType(template, 'AWS::Serverless::Application').flatMap(([id, application]) => {
+        const nested = stacks.find((stack) => stack.stackPath.join('/') === [...stackPath, id].join('/'));
+        const passed = (application.Properties?.Parameters ?? {}) as Record<string, unknown>;
+        return Object.entries(passed).flatMap(([name, value]) => {
+          const source = (value as { Ref?: string }).Ref;
+          const allowedAbove = source ? template.Parameters?.[source]?.AllowedValues : undefined;
+          const allowedBelow = nested?.template.Parameters?.[name]?.AllowedValues;
+          if (!nested?.template.Parameters?.[name]) return [`${id} has no parameter ${name}`];
+          if (!allowedAbove || !allowedBelow) return [];
+          const refused = (allowedAbove as unknown[]).filter(
+            (each) => !(allowedBelow as unknown[]).includes(each),
+          );
+          return refused.length > 0 ? [`${id}.${name} refuses ${refused.join(', ')} of ${source}`] : [];
+        });
+      }),
+    );
+    expect(mismatches).toEqual([]);
   });
 
   it("lets the search pipeline's analysts read this stack's outputs, and nothing else in CloudFormation", () => {
