@@ -20,6 +20,7 @@ export const DEAD_LETTER_QUEUE_OUTPUTS = [
   'ReplayDeadLetterQueueUrl',
   'ReplaySubscriptionDeadLetterQueueUrl',
   'ArchiveSubscriptionDeadLetterQueueUrl',
+  'SearchSubscriptionDeadLetterQueueUrl',
 ] as const;
 
 const OPTIONS = {
