@@ -169,6 +169,22 @@ describe('SqsEventSource against moto', () => {
     );
   };
 
+  /**
+   * Waits until the queue holds no message, seen twice, a retry delay and more apart. moto counts the
+   * visible and the in-flight messages at two instants, so a single look can miss a message whose
+   * visibility timeout ends in between, and report empty a queue that is not.
+   */
+  const waitUntilDrained = async (queueUrl: string, options?: { timeoutMs: number }) =>
+    waitFor(
+      'the queue to be empty',
+      async () => {
+        if ((await messagesIn(queueUrl)) !== 0) return false;
+        await sleep(1500);
+        return (await messagesIn(queueUrl)) === 0;
+      },
+      options,
+    );
+
   it('hands the function the messages as Lambda SQS records and deletes those that succeeded', async () => {
     const fixture = await setUp();
     await sqs.send(
@@ -181,7 +197,7 @@ describe('SqsEventSource against moto', () => {
     const ids = await fixture.send('good-2', 'good-3');
     await fixture.source.start();
 
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    await waitUntilDrained(fixture.queueUrl);
     const deliveries = fixture.deliveries();
     expect(deliveries.map((record) => record.body).sort()).toEqual(['good-2', 'good-3', '{"id":"order-1"}']);
     expect(deliveries.map((record) => record.id)).toEqual(expect.arrayContaining(ids));
@@ -214,7 +230,7 @@ describe('SqsEventSource against moto', () => {
       { timeoutMs: 15_000 },
     );
     expect(moved.map((message) => message.Body)).toEqual(['poison pill']);
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    await waitUntilDrained(fixture.queueUrl);
 
     const deliveries = fixture.deliveries();
     expect(deliveries.filter((record) => record.id === goodId).map((record) => record.receiveCount)).toEqual([
@@ -232,9 +248,7 @@ describe('SqsEventSource against moto', () => {
     const [explodingId, fineId] = await fixture.send('explode', 'fine');
     await fixture.source.start();
 
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0, {
-      timeoutMs: 15_000,
-    });
+    await waitUntilDrained(fixture.queueUrl, { timeoutMs: 15_000 });
     const batches = fixture.batches();
     expect(batches[0]?.records.map((record) => record.id).sort()).toEqual([explodingId, fineId].sort());
     const deliveries = fixture.deliveries();
@@ -253,7 +267,7 @@ describe('SqsEventSource against moto', () => {
     const [poisonId] = await fixture.send('poison pill');
     await fixture.source.start();
 
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    await waitUntilDrained(fixture.queueUrl);
     expect(fixture.deliveries().map((record) => [record.id, record.receiveCount])).toEqual([[poisonId, 1]]);
     expect(await messagesIn(fixture.dlqUrl)).toBe(0);
   });
@@ -263,7 +277,7 @@ describe('SqsEventSource against moto', () => {
     const ids = await fixture.send('one', 'two', 'three', 'four', 'five');
     await fixture.source.start();
 
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    await waitUntilDrained(fixture.queueUrl);
     const batches = fixture.batches();
     expect(batches).toHaveLength(1);
     expect(batches[0]?.records.map((record) => record.id).sort()).toEqual([...ids].sort());
@@ -287,7 +301,7 @@ describe('SqsEventSource against moto', () => {
     await fixture.send('1', '2', '3', '4', '5', '6', '7');
     await fixture.source.start();
 
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    await waitUntilDrained(fixture.queueUrl);
     const sizes = fixture.batches().map((batch) => batch.records.length);
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(7);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
@@ -312,7 +326,7 @@ describe('SqsEventSource against moto', () => {
 
     fixture.source.setEnabled(true);
     expect(fixture.source.enabled).toBe(true);
-    await waitFor('the queue to be empty', async () => (await messagesIn(fixture.queueUrl)) === 0);
+    await waitUntilDrained(fixture.queueUrl);
     expect(fixture.deliveries().map((record) => record.body)).toEqual(['waiting']);
   });
 
