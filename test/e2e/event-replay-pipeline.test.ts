@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { run as fault } from '../../cli/fault/main';
 import { run as redrive } from '../../cli/redrive/main';
@@ -11,6 +11,7 @@ import type { CliRun } from '../../cli/shared/io';
 import { localClientConfig } from '../../local/aws-config';
 import { type Order, storedOrderChecksum, toStoredOrder } from '../../src/domain/order';
 import { anOrderInput } from '../factories/order';
+import { messagesIn } from '../helpers/queues';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
 import { eventually } from './stack-outputs';
 
@@ -57,18 +58,7 @@ describe('an outage rehearsal through the event replay pipeline', () => {
       )
     ).Item;
 
-  const queueDepth = async (queueUrl: string) => {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes?.ApproximateNumberOfMessages) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
-    );
-  };
+  const queueDepth = (queueUrl: string) => messagesIn(sqs, queueUrl);
 
   /** The fault switch is cached 5 s by the checkout function. */
   const waitForTheSwitch = () => new Promise((resolveWait) => setTimeout(resolveWait, 6000));

@@ -1,9 +1,12 @@
+/** Hyphen, non-breaking hyphen, figure dash, en and em dashes, minus sign and hyphen-minus. */
+const DASHES = '\\u2010-\\u2014\\u2212-';
+
 /**
  * What may stand between two digits of a written card number: a space or a dash, as keyboards, word
  * processors and phones type them: space, tab, no-break, figure and narrow no-break spaces; hyphen-minus,
  * hyphen, non-breaking hyphen, figure dash, en and em dashes, and the minus sign.
  */
-export const CARD_NUMBER_SEPARATOR_CLASS = '[ \\t\\u00a0\\u2007\\u202f\\u2010-\\u2014\\u2212-]';
+export const CARD_NUMBER_SEPARATOR_CLASS = `[ \\t\\u00a0\\u2007\\u202f${DASHES}]`;
 
 /** Whether the UTF-16 code unit `code` is one of the separators of `CARD_NUMBER_SEPARATOR_CLASS`. */
 export const isCardNumberSeparator = (code: number): boolean =>
@@ -16,8 +19,10 @@ export const isCardNumberSeparator = (code: number): boolean =>
   (code >= 0x2010 && code <= 0x2014) ||
   code === 0x2212;
 
+const WHITESPACE_AND_DASHES = new RegExp(`[\\s${DASHES}]`, 'g');
+
 /** Digits of a card number written with or without whitespace or dashes of any kind. */
-export const cardDigits = (number: string): string => number.replace(/[\s\u2010-\u2014\u2212-]/g, '');
+export const cardDigits = (number: string): string => number.replace(WHITESPACE_AND_DASHES, '');
 
 /** The Luhn (mod 10) check used by every card network. */
 export const passesLuhn = (digits: string): boolean => {

@@ -24,13 +24,13 @@ const processor = new BatchProcessor(EventType.SQS);
 
 const replayBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const replay = await replays.current();
-  const everyOrderKept = {
+  const everyOrderKept = (): SQSBatchResponse => ({
     batchItemFailures: event.Records.map(({ messageId }) => ({ itemIdentifier: messageId })),
-  };
+  });
   const keepEveryOrder = (reason: string) => {
     // Nothing is skipped or deleted without a usable window: every order stays in the replay queue.
     logger.error(`${reason}; stop it with \`npm run replay -- stop\``);
-    return everyOrderKept;
+    return everyOrderKept();
   };
   if (replay?.status !== 'running')
     return keepEveryOrder('The replay event source is enabled but no replay is running');
@@ -53,7 +53,7 @@ const replayBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchR
     logger.warn('Another replay started during this batch; its orders stay in the replay queue for it', {
       ...counts,
     });
-    return everyOrderKept;
+    return everyOrderKept();
   }
   logger.info('Replayed a batch', { ...counts, failed: response.batchItemFailures.length });
   return response;

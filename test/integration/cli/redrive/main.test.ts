@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
-  GetQueueAttributesCommand,
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
@@ -15,6 +14,7 @@ import { run } from '../../../../cli/redrive/main';
 import { LOCAL_REGION } from '../../../../local/aws-config';
 import { runCli } from '../../../helpers/cli';
 import { useMotoServer } from '../../../helpers/moto';
+import { messagesIn } from '../../../helpers/queues';
 
 const ACCOUNT = '123456789012';
 const arnOf = (name: string) => `arn:aws:sqs:${LOCAL_REGION}:${ACCOUNT}:${name}`;
@@ -70,18 +70,7 @@ describe('the redrive CLI against moto', () => {
       }),
     );
   };
-  const depth = async (queueUrl: string) => {
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-    );
-  };
+  const depth = (queueUrl: string) => messagesIn(sqs, queueUrl);
   const receiveAll = async (queueUrl: string) => {
     const messages: Message[] = [];
     for (;;) {

@@ -17,6 +17,7 @@ import {
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { makeTempDir, recordingLog, waitFor, writeFile } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
+import { messagesIn } from '../../../helpers/queues';
 
 /**
  * Appends each batch it gets to BATCH_LOG; reports the messages whose body contains "poison" as batch item
@@ -155,19 +156,7 @@ describe('SqsEventSource against moto', () => {
     return Attributes?.QueueArn as string;
   };
 
-  /** Visible plus in-flight messages. */
-  const messagesIn = async (queueUrl: string) => {
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-    );
-  };
+  const queueMessages = (queueUrl: string) => messagesIn(sqs, queueUrl);
 
   /**
    * Waits until the queue holds no message, seen twice, a retry delay and more apart. moto counts the
@@ -178,9 +167,9 @@ describe('SqsEventSource against moto', () => {
     waitFor(
       'the queue to be empty',
       async () => {
-        if ((await messagesIn(queueUrl)) !== 0) return false;
+        if ((await queueMessages(queueUrl)) !== 0) return false;
         await sleep(1500);
-        return (await messagesIn(queueUrl)) === 0;
+        return (await queueMessages(queueUrl)) === 0;
       },
       options,
     );
@@ -258,7 +247,7 @@ describe('SqsEventSource against moto', () => {
     expect(
       deliveries.filter((record) => record.id === explodingId).map((record) => record.receiveCount),
     ).toEqual([1, 2]);
-    expect(await messagesIn(fixture.dlqUrl)).toBe(0);
+    expect(await queueMessages(fixture.dlqUrl)).toBe(0);
     expect(fixture.log.text()).toContain('failed on a batch of 2: Error: the whole batch fails');
   });
 
@@ -269,7 +258,7 @@ describe('SqsEventSource against moto', () => {
 
     await waitUntilDrained(fixture.queueUrl);
     expect(fixture.deliveries().map((record) => [record.id, record.receiveCount])).toEqual([[poisonId, 1]]);
-    expect(await messagesIn(fixture.dlqUrl)).toBe(0);
+    expect(await queueMessages(fixture.dlqUrl)).toBe(0);
   });
 
   it('gathers messages sent together into one batch within the batching window', async () => {
@@ -340,6 +329,6 @@ describe('SqsEventSource against moto', () => {
     await fixture.send('after stop');
     await sleep(1500);
     expect(fixture.batches()).toEqual([]);
-    expect(await messagesIn(fixture.queueUrl)).toBe(1);
+    expect(await queueMessages(fixture.queueUrl)).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { cardDigits, isValidCardNumber, passesLuhn } from '../../../../src/domain/order';
+import { CARD_NUMBER_SEPARATOR_CLASS, isCardNumberSeparator } from '../../../../src/domain/order/card-number';
 import { TEST_CARD_NUMBERS } from '../../../factories/order';
 
 describe('cardDigits', () => {
@@ -90,5 +91,16 @@ describe('isValidCardNumber', () => {
     ['is only separators', ' - - '],
   ])('rejects a number that %s', (_, number) => {
     expect(isValidCardNumber(number)).toBe(false);
+  });
+});
+
+describe('isCardNumberSeparator', () => {
+  it('accepts exactly the UTF-16 code units of CARD_NUMBER_SEPARATOR_CLASS', () => {
+    const separator = new RegExp(`^${CARD_NUMBER_SEPARATOR_CLASS}$`);
+    const disagreements: number[] = [];
+    for (let code = 0; code <= 0xffff; code += 1) {
+      if (isCardNumberSeparator(code) !== separator.test(String.fromCharCode(code))) disagreements.push(code);
+    }
+    expect(disagreements).toEqual([]);
   });
 });
