@@ -1,150 +1,285 @@
-import { CARD_NUMBER_SEPARATOR_CLASS, isCardNumberSeparator, passesLuhn } from '../order/card-number';
+import { isIssuedCardNumber, passesLuhn } from './card-networks';
+import { gapKind, MAX_SEPARATORS_IN_A_GAP, SEPARATOR } from './separators';
+import { decimalDigitValue } from './unicode-digits';
 
-/** The fewest and most digits a card number has (ISO/IEC 7812 PANs, as SPEC §2 states them). */
-export const MIN_CARD_DIGITS = 13;
+/** The fewest and most digits a card number has (ISO/IEC 7812 PANs). */
+export const MIN_CARD_DIGITS = 12;
 export const MAX_CARD_DIGITS = 19;
-/** How many trailing digits of a card number stay readable. */
+/** How many trailing digits of a card number stay readable (PCI DSS 3.4.1 allows at most these). */
 export const VISIBLE_DIGITS = 4;
 
 /**
- * A candidate: a maximal run of digits in which consecutive digits are separated by at most one
- * separator, so that it touches no other digit, with at least 13 digits. A group is the digits between
- * two separators. Other characters (line breaks, dots, slashes, two separators in a row) end a run.
- *
- * A separator must be followed by a digit, so the pattern cannot backtrack into itself: an attempt inside
- * a run too short to match fails within that run, and a match always starts at the first digit of its
- * run (which has the most digits after it) and ends at its last. Scanning a text is linear in its length.
+ * What the text around a number says about it:
+ * - `none`: nothing; a number is a card number only by its own shape (see `isCardShaped`);
+ * - `card`: a card is being talked about (a card-like property name); the shape rules relax;
+ * - `card-number`: the value of a card-number property (`pan`, `card.number`): any run of 12-19 digits
+ *   is masked, Luhn-valid or not;
+ * - `identifier`: an id or SKU, which must not hold a card number even as part of it
+ *   (`order-4111111111111111`): as `none`, but a number inside a longer token counts too.
  */
-const CANDIDATE = new RegExp(`[0-9](?:${CARD_NUMBER_SEPARATOR_CLASS}?[0-9]){12,}`, 'g');
-
-/**
- * Whether a text holds a candidate: the first 13 digits of `CANDIDATE`, unrolled, which V8's regex engine
- * runs about 1.6 times faster than the counted loop on the strings of an order.
- */
-export const CANDIDATE_TEST_PATTERN = `[0-9]${`${CARD_NUMBER_SEPARATOR_CLASS}?[0-9]`.repeat(MIN_CARD_DIGITS - 1)}`;
+export type CardContext = 'none' | 'card' | 'card-number' | 'identifier';
 
 export interface MaskResult {
   text: string;
-  /** How many card numbers were masked (overlapping Luhn-valid spans count once). */
+  /** How many card numbers (or track data) were masked. */
   masked: number;
 }
 
-/**
- * The masked candidate run, or `undefined` when it holds no card number.
- *
- * Every sub-run made of whole groups with 13-19 digits is checked, the whole run included, and every
- * digit of a Luhn-valid one but its last 4 becomes `*`; the separators stay. So a card number written on
- * its own is masked whole, and one that a phone number or an order reference precedes or follows with a
- * separator between them (`+44 20 7946 0958 4111 1111 1111 1111`, `1234 4111111111111111`) is found too.
- * Windows inside a group are never checked: a long unseparated id has a Luhn-valid 16-digit window
- * 1 time in 10, and masking those would mangle ids, not protect cards.
- */
-const maskRun = (run: string): string | undefined => {
-  const digits = run.replace(/[^0-9]/g, '');
-  // Digit offsets where each group starts, plus the total: group g is digits[starts[g], starts[g + 1]).
-  const starts: number[] = [0];
-  for (let index = 1, digit = 1; index < run.length; index += 1) {
-    const code = run.charCodeAt(index);
-    if (isCardNumberSeparator(code)) starts.push(digit);
-    else digit += 1;
-  }
-  starts.push(digits.length);
+const GAP = `${SEPARATOR}{1,${MAX_SEPARATORS_IN_A_GAP}}`;
 
-  // masked[d] is 1 when digit d becomes `*`: the union of the masks of every Luhn-valid sub-run.
-  const masked = new Uint8Array(digits.length);
-  let found = false;
-  const groups = starts.length - 1;
-  for (let first = 0; first < groups; first += 1) {
-    const from = starts[first] ?? 0;
-    for (let end = first + 1; end <= groups; end += 1) {
-      const to = starts[end] ?? 0;
-      const length = to - from;
-      if (length > MAX_CARD_DIGITS) break;
-      if (length < MIN_CARD_DIGITS) continue;
-      if (!passesLuhn(digits.slice(from, to))) continue;
-      found = true;
-      masked.fill(1, from, to - VISIBLE_DIGITS);
+/** A run: Unicode digits, each separated from the next by at most 3 separators. */
+const RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd})*`, 'gu');
+
+/** Whether a text holds a run of at least 12 digits: the one cheap test most strings stop at. */
+const HAS_LONG_RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd}){${MIN_CARD_DIGITS - 1}}`, 'u');
+
+/** Words that say a card is being talked about, in the text before a number. */
+const CARD_WORDS =
+  /card|kart|carte|tarjeta|cart[aã]o|visa|master|amex|american express|discover|diners|jcb|union ?pay|maestro|\bcc\b|\bccn\b|\bpan\b|\bcvv|\bcvc/i;
+const CARD_WORDS_WINDOW = 40;
+
+/** Sensitive authentication data in free text: a card verification code after its name. */
+const VERIFICATION_CODE =
+  /\b(cvv2?|cvc2?|cvn2?|cav2|cid|csc|security[ _-]?code|card verification (?:value|code))([^\p{Nd}]{1,12}?)(\p{Nd}{3,4})(?!\p{Nd})/giu;
+const MAY_NAME_A_VERIFICATION_CODE = /cv|cid|csc|cav2|security|verification/i;
+
+/** Track 1 (`%B<PAN>^NAME^YYMM...`) and track 2 (`;<PAN>=YYMM...`) data in free text. */
+const TRACK_DATA = /%?[Bb](\p{Nd}{12,19})\^[^^\n]{0,26}\^[\p{Nd}\s^]{4,}\??|;?(\p{Nd}{12,19})=\p{Nd}{4,}\??/gu;
+
+interface Group {
+  /** UTF-16 offsets in the text of the group's first digit and after its last. */
+  start: number;
+  end: number;
+  digits: string;
+}
+
+const isLetterOrDigit = (character: string | undefined): boolean =>
+  character !== undefined && /[\p{L}\p{Nd}]/u.test(character);
+
+/** Characters that join the parts of one token: `hold-1795937317-802`, `ORD_2026.1234`. */
+const isJoiner = (character: string | undefined): boolean =>
+  character === '-' || character === '_' || character === '.' || character === '/' || character === ':';
+
+/**
+ * Whether the run at [start, end) is part of a longer token: a letter touches it, or a joiner that a
+ * letter or digit precedes (`hold-1795937317-802`, `DE89 3704...`). A URL-encoded character before it
+ * (`%3A`) is not a letter.
+ */
+const isInsideToken = (text: string, start: number, end: number): boolean => {
+  const before = text[start - 1];
+  const after = text[end];
+  const encodedBefore = start >= 3 && text[start - 3] === '%';
+  if (!encodedBefore && /\p{L}/u.test(before ?? '')) return true;
+  if (/\p{L}/u.test(after ?? '')) return true;
+  if (isJoiner(before) && isLetterOrDigit(text[start - 2]) && !(start >= 4 && text[start - 4] === '%'))
+    return true;
+  if (isJoiner(after) && isLetterOrDigit(text[end + 1])) return true;
+  return false;
+};
+
+const groupsOf = (text: string, runStart: number, runEnd: number): Group[] => {
+  const groups: Group[] = [];
+  let current: Group | undefined;
+  for (let index = runStart; index < runEnd; ) {
+    const codePoint = text.codePointAt(index) ?? 0;
+    const width = codePoint > 0xffff ? 2 : 1;
+    const isDigit = (codePoint >= 48 && codePoint <= 57) || /\p{Nd}/u.test(String.fromCodePoint(codePoint));
+    // A URL encoding holds digits that are not the number's: skip it whole.
+    if (codePoint === 37) {
+      const escape = /^%[0-9a-fA-F]{2}/.exec(text.slice(index, index + 3));
+      current = undefined;
+      index += escape ? 3 : 1;
+      continue;
+    }
+    if (isDigit) {
+      if (!current) {
+        current = { start: index, end: index, digits: '' };
+        groups.push(current);
+      }
+      current.digits += String(decimalDigitValue(codePoint));
+      current.end = index + width;
+    } else {
+      current = undefined;
+    }
+    index += width;
+  }
+  return groups;
+};
+
+/**
+ * Whether a run printed in fixed-size groups and longer than any card number is one long identifier (a
+ * tracking number `9400 1000 0000 0000 0000 00`): no card number inside it, unless the context says so.
+ */
+const isFixedGroupIdentifier = (groups: readonly Group[]): boolean => {
+  const total = groups.reduce((sum, group) => sum + group.digits.length, 0);
+  if (total <= MAX_CARD_DIGITS || groups.length < 2) return false;
+  const size = groups[0]?.digits.length ?? 0;
+  return groups.every((group, index) =>
+    index === groups.length - 1 ? group.digits.length <= size : group.digits.length === size,
+  );
+};
+
+interface Span {
+  first: number;
+  last: number;
+  digits: string;
+}
+
+/**
+ * Whether the groups `first..last` of a run, written as they are, are taken for a card number:
+ * - in any context: a Luhn-valid number of a network's prefix and length (`isIssuedCardNumber`);
+ * - with no context also: 14 digits or more (13-digit numbers are EAN-13 barcodes and millisecond
+ *   timestamps far more often than old 13-digit Visa cards), not inside a longer token, every gap
+ *   between its groups of one kind (so `30/11/2026 31/12/2026` is two dates), and not a window of a
+ *   fixed-group identifier.
+ */
+const isCardShaped = (
+  text: string,
+  groups: readonly Group[],
+  span: Span,
+  context: CardContext,
+  runFacts: { insideToken: boolean; fixedGroupIdentifier: boolean },
+): boolean => {
+  if (context === 'card-number') return true;
+  if (!isIssuedCardNumber(span.digits)) return false;
+  if (context === 'card') return true;
+  if (span.digits.length < 14 || (runFacts.insideToken && context !== 'identifier')) return false;
+  const wholeRun = span.first === 0 && span.last === groups.length - 1;
+  if (!wholeRun && runFacts.fixedGroupIdentifier) return false;
+  let kind: string | undefined;
+  for (let group = span.first; group < span.last; group += 1) {
+    const gap = gapKind(text.slice(groups[group]?.end, groups[group + 1]?.start));
+    if (gap === 'mixed' || (kind !== undefined && gap !== kind)) return false;
+    kind = gap;
+  }
+  return true;
+};
+
+const hasCardWordsBefore = (text: string, start: number): boolean =>
+  CARD_WORDS.test(text.slice(Math.max(0, start - CARD_WORDS_WINDOW), start));
+
+/**
+ * Is the run at `runStart` preceded by `%B` or followed by `^`/`=` (track data)? Then it is a PAN, even
+ * inside a token.
+ */
+const looksLikeTrackData = (text: string, runStart: number, runEnd: number): boolean =>
+  (text[runStart - 1] === 'B' && text[runStart - 2] === '%') || text[runEnd] === '^' || text[runEnd] === '=';
+
+/** Masks the digits of every card number found in the run [runStart, runEnd); returns how many. */
+const maskRun = (
+  text: string,
+  runStart: number,
+  runEnd: number,
+  context: CardContext,
+  maskedOffsets: Set<number>,
+): number => {
+  const groups = groupsOf(text, runStart, runEnd);
+  const trackData = looksLikeTrackData(text, runStart, runEnd);
+  const effective: CardContext =
+    context === 'none' && (trackData || hasCardWordsBefore(text, runStart)) ? 'card' : context;
+  const runFacts = {
+    insideToken: isInsideToken(text, runStart, runEnd),
+    fixedGroupIdentifier: isFixedGroupIdentifier(groups),
+  };
+  let found = 0;
+  for (let first = 0; first < groups.length; first += 1) {
+    let digits = '';
+    for (let last = first; last < groups.length; last += 1) {
+      digits += groups[last]?.digits ?? '';
+      if (digits.length > MAX_CARD_DIGITS) break;
+      if (digits.length < MIN_CARD_DIGITS) continue;
+      if (effective !== 'card-number' && !passesLuhn(digits)) continue;
+      const span = { first, last, digits };
+      if (!isCardShaped(text, groups, span, effective, runFacts)) continue;
+      found += 1;
+      // Every digit but the last 4 of the span becomes `*`.
+      let toMask = digits.length - VISIBLE_DIGITS;
+      for (let group = first; group <= last && toMask > 0; group += 1) {
+        const { start, end } = groups[group] as Group;
+        for (let index = start; index < end && toMask > 0; ) {
+          const codePoint = text.codePointAt(index) ?? 0;
+          maskedOffsets.add(index);
+          index += codePoint > 0xffff ? 2 : 1;
+          toMask -= 1;
+        }
+      }
     }
   }
-  if (!found) return undefined;
+  return found;
+};
 
+const applyMask = (text: string, maskedOffsets: ReadonlySet<number>): string => {
+  if (maskedOffsets.size === 0) return text;
   let result = '';
-  let copiedUpTo = 0;
-  for (let index = 0, digit = 0; index < run.length; index += 1) {
-    const code = run.charCodeAt(index);
-    if (isCardNumberSeparator(code)) continue;
-    if (masked[digit] === 1) {
-      result += `${run.slice(copiedUpTo, index)}*`;
-      copiedUpTo = index + 1;
-    }
-    digit += 1;
+  for (let index = 0; index < text.length; ) {
+    const codePoint = text.codePointAt(index) ?? 0;
+    const width = codePoint > 0xffff ? 2 : 1;
+    result += maskedOffsets.has(index) ? '*' : text.slice(index, index + width);
+    index += width;
   }
-  return result + run.slice(copiedUpTo);
+  return result;
 };
 
-/** Counts the separate masked stretches of a masked run: `*` runs that separators do not interrupt. */
-const countMaskedSpans = (maskedRun: string): number => {
-  let spans = 0;
-  let inSpan = false;
-  for (let index = 0; index < maskedRun.length; index += 1) {
-    const code = maskedRun.charCodeAt(index);
-    if (code === 42) {
-      if (!inSpan) spans += 1;
-      inSpan = true;
-    } else if (!isCardNumberSeparator(code)) {
-      inSpan = false;
-    }
-  }
-  return spans;
+const maskTrackData = (text: string): MaskResult => {
+  let masked = 0;
+  const result = text.replace(TRACK_DATA, (track) => {
+    masked += 1;
+    // All of it goes but the PAN's last 4 digits: the rest is expiry, service code and verification data.
+    const pan = /\p{Nd}{12,19}/u.exec(track)?.[0] ?? '';
+    const panEnd = track.indexOf(pan) + pan.length;
+    return (
+      track.slice(0, panEnd - VISIBLE_DIGITS).replace(/\p{Nd}/gu, '*') +
+      track.slice(panEnd - VISIBLE_DIGITS, panEnd) +
+      track.slice(panEnd).replace(/[^=^?;%]/g, '*')
+    );
+  });
+  return { text: result, masked };
 };
 
-/** Without the global flag, for `test`: no `lastIndex` to reset, no match to allocate. */
-const HAS_CANDIDATE = new RegExp(CANDIDATE_TEST_PATTERN);
+const maskVerificationCodes = (text: string): MaskResult => {
+  let masked = 0;
+  const result = text.replace(VERIFICATION_CODE, (_match, name: string, between: string, code: string) => {
+    masked += 1;
+    return `${name}${between}${'*'.repeat([...code].length)}`;
+  });
+  return { text: result, masked };
+};
 
-/**
- * Whether `text` may hold a card number: it holds a candidate. The cheap check that ordinary strings stop
- * at, with no allocation; only the others go through `maskCardNumbers`.
- */
+/** Whether `text` may hold a card number: a run of 12 digits or more; `false` for nearly every string. */
 export const mayHoldCardNumber = (text: string): boolean =>
-  text.length >= MIN_CARD_DIGITS && HAS_CANDIDATE.test(text);
-
-let lastMaskedCount = 0;
+  text.length >= MIN_CARD_DIGITS && HAS_LONG_RUN.test(text);
 
 /**
- * `maskCardNumbers` for the sanitiser's hot path: returns `text` itself, having allocated nothing, when it
- * holds no card number; the count is left for `maskedByLastCall`.
+ * Masks the card numbers in `text` (SPEC §2): digit runs in any Unicode digits with any of the usual
+ * separators between their groups (see `separators.ts`), which a network issues (prefix, length, Luhn),
+ * and which the rules of `isCardShaped` take for a card in the given context; every digit but the last 4
+ * becomes `*`, separators stay. Also masks track data, and card verification codes after their names.
+ * A text with nothing to mask comes back as the same string.
  */
-export const maskCardNumbersFast = (text: string): string => {
-  lastMaskedCount = 0;
-  if (!mayHoldCardNumber(text)) return text;
-  CANDIDATE.lastIndex = 0;
-  let match = CANDIDATE.exec(text);
-  let result = '';
-  let copiedUpTo = 0;
-  while (match !== null) {
-    const run = match[0];
-    const maskedRun = maskRun(run);
-    if (maskedRun !== undefined) {
-      lastMaskedCount += countMaskedSpans(maskedRun);
-      result += text.slice(copiedUpTo, match.index) + maskedRun;
-      copiedUpTo = match.index + run.length;
-    }
-    match = CANDIDATE.exec(text);
+export const maskCardNumbers = (text: string, context: CardContext = 'none'): MaskResult => {
+  let masked = 0;
+  let result = text;
+  if (MAY_NAME_A_VERIFICATION_CODE.test(result)) {
+    const codes = maskVerificationCodes(result);
+    result = codes.text;
+    masked += codes.masked;
   }
-  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
+  if (!mayHoldCardNumber(result)) return { text: result, masked };
+  if (result.includes('^') || result.includes('=')) {
+    const track = maskTrackData(result);
+    result = track.text;
+    masked += track.masked;
+  }
+  const maskedOffsets = new Set<number>();
+  RUN.lastIndex = 0;
+  for (let match = RUN.exec(result); match !== null; match = RUN.exec(result)) {
+    const runStart = match.index;
+    const runEnd = runStart + match[0].length;
+    masked += maskRun(result, runStart, runEnd, context, maskedOffsets);
+  }
+  return { text: applyMask(result, maskedOffsets), masked };
 };
 
-/** How many card numbers the last call of `maskCardNumbersFast` masked. */
-export const maskedByLastCall = (): number => lastMaskedCount;
-
-/**
- * Masks every Luhn-valid card number of 13-19 digits in `text`, written with or without single spaces or
- * dashes (of any kind: see `CARD_NUMBER_SEPARATOR_CLASS`) between its digits, wherever it sits: every digit but the last 4 becomes `*`, separators stay
- * (`4111 1111 1111 1111` -> `**** **** **** 1111`). Numbers that fail the Luhn check (phone numbers,
- * order ids) are kept. See `CANDIDATE` and `maskRun` for the exact rules. A text without a candidate
- * (nearly all of them) costs one regex test and comes back as the same string.
- */
-export const maskCardNumbers = (text: string): MaskResult => {
-  const masked = maskCardNumbersFast(text);
-  return { text: masked, masked: lastMaskedCount };
-};
+/** Whether `text` holds a card number by the rules of `maskCardNumbers` (an identifier must not). */
+export const holdsCardNumber = (text: string, context: CardContext = 'identifier'): boolean =>
+  mayHoldCardNumber(text) && maskCardNumbers(text, context).masked > 0;

@@ -12,54 +12,52 @@ export interface TransformRecordsDependencies {
   metrics: Metrics;
 }
 
-/** How many failed records the batch summary names (with their reasons), so that it stays one short line. */
-export const MAX_FAILURES_LOGGED = 10;
+/** How many quarantined records the batch summary names (with their reasons), so that it stays one line. */
+export const MAX_QUARANTINED_LOGGED = 10;
 
 /**
- * The Firehose data transformation (SPEC §3.3, §3.4): one result per input record, in order, with its
- * `recordId`. A sanitised record is `Ok` with one line of JSON; a record that cannot be parsed is
- * `ProcessingFailed` with its original data, which Firehose writes under the error prefix, so nothing is
- * dropped silently and one bad record never fails its neighbours. Logs one summary line per batch (counts,
- * record ids and reasons, never data) and emits the batch's metrics.
+ * The Firehose data transformation (SPEC §2, §3.3, §3.4): one `Ok` result per input record, in order, with
+ * its `recordId`: the sanitised document as one line of JSON, or, for a record that is not a JSON object,
+ * a quarantine document holding its masked text. Never `ProcessingFailed`: Firehose would write such a
+ * record as received, card data included. Logs one summary line per batch (counts, record ids and
+ * reasons, never data) and emits the batch's metrics.
  */
 export const transformRecords = (
   event: FirehoseTransformationEvent,
   { logger, metrics }: TransformRecordsDependencies,
 ): FirehoseTransformationResult => {
-  let transformed = 0;
-  let cardObjectsRemoved = 0;
+  let cardObjectsReduced = 0;
+  let sensitiveAuthenticationDataRemoved = 0;
   let cardNumbersMasked = 0;
-  const failures: { recordId: string; reason: string }[] = [];
+  const quarantined: { recordId: string; reason: string }[] = [];
 
   const records = event.records.map(({ recordId, data }): FirehoseTransformationResultRecord => {
     const outcome = transformRecord(data);
-    if (outcome.result === 'Ok') {
-      transformed += 1;
-      cardObjectsRemoved += outcome.cardObjectsRemoved;
-      cardNumbersMasked += outcome.numbersMasked;
-      return { recordId, result: 'Ok', data: outcome.data };
-    }
-    failures.push({ recordId, reason: outcome.reason });
-    return { recordId, result: 'ProcessingFailed', data };
+    cardObjectsReduced += outcome.cardObjectsReduced;
+    sensitiveAuthenticationDataRemoved += outcome.sensitiveAuthenticationDataRemoved;
+    cardNumbersMasked += outcome.numbersMasked;
+    if (outcome.quarantined !== undefined) quarantined.push({ recordId, reason: outcome.quarantined });
+    return { recordId, result: 'Ok', data: outcome.data };
   });
 
-  metrics.addMetric('RecordsTransformed', MetricUnit.Count, transformed);
-  metrics.addMetric('RecordsFailed', MetricUnit.Count, failures.length);
+  metrics.addMetric('RecordsTransformed', MetricUnit.Count, records.length - quarantined.length);
+  metrics.addMetric('RecordsQuarantined', MetricUnit.Count, quarantined.length);
   metrics.addMetric('CardNumbersMasked', MetricUnit.Count, cardNumbersMasked);
-  metrics.addMetric('CardObjectsRemoved', MetricUnit.Count, cardObjectsRemoved);
+  metrics.addMetric('CardObjectsReduced', MetricUnit.Count, cardObjectsReduced);
+  metrics.addMetric('SensitiveAuthenticationDataRemoved', MetricUnit.Count, sensitiveAuthenticationDataRemoved);
 
   const summary = {
     invocationId: event.invocationId,
     deliveryStreamArn: event.deliveryStreamArn,
     records: records.length,
-    ok: transformed,
-    processingFailed: failures.length,
-    cardObjectsRemoved,
+    quarantined: quarantined.length,
+    cardObjectsReduced,
+    sensitiveAuthenticationDataRemoved,
     cardNumbersMasked,
-    ...(failures.length > 0 ? { failures: failures.slice(0, MAX_FAILURES_LOGGED) } : {}),
+    ...(quarantined.length > 0 ? { quarantinedRecords: quarantined.slice(0, MAX_QUARANTINED_LOGGED) } : {}),
   };
-  if (failures.length > 0) {
-    logger.warn('Batch transformed; failed records go to the error output prefix', summary);
+  if (quarantined.length > 0) {
+    logger.warn('Batch transformed; records that are not JSON objects were quarantined, masked', summary);
   } else {
     logger.info('Batch transformed', summary);
   }
