@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { StoredOrder } from '../domain/order';
+import type { OrderEvent } from '../domain/order';
 
 /** An order as a table item: the stored order, keyed by `orderId`, with a checksum of its content. */
 export interface OrderRecord {
-  order: StoredOrder;
+  order: OrderEvent;
   checksum: string;
 }
 
@@ -18,7 +18,7 @@ export interface OrderRepository {
   replace(record: OrderRecord, expectedChecksum: string): Promise<void>;
 }
 
-interface OrderItem extends StoredOrder {
+interface OrderItem extends OrderEvent {
   orderId: string;
   checksum: string;
 }

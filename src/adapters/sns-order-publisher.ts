@@ -1,8 +1,8 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { type Order, orderAttributes } from '../domain/order';
+import { type OrderEvent, orderAttributes } from '../domain/order';
 
 export interface OrderPublisher {
-  publish(order: Order): Promise<void>;
+  publish(order: OrderEvent): Promise<void>;
 }
 
 /** Publishes the order as the message body, with the attributes subscription filter policies select on. */
@@ -12,7 +12,7 @@ export class SnsOrderPublisher implements OrderPublisher {
     private readonly topicArn: string,
   ) {}
 
-  async publish(order: Order): Promise<void> {
+  async publish(order: OrderEvent): Promise<void> {
     const { amount, currency, customerId } = orderAttributes(order);
     await this.sns.send(
       new PublishCommand({

@@ -1,5 +1,10 @@
 import { type CardContext, maskCardNumbers } from './mask-card-numbers';
-import { isCardContextKey, isCardNumberKey, isCardObjectKey, isSensitiveAuthenticationKey } from './sensitive-keys';
+import {
+  isCardContextKey,
+  isCardNumberKey,
+  isCardObjectKey,
+  isSensitiveAuthenticationKey,
+} from './sensitive-keys';
 
 /**
  * Card numbers stored as JSON numbers (`{"pan": 4111111111111111}`) must be read from the record's text:

@@ -44,7 +44,8 @@ const VERIFICATION_CODE =
 const MAY_NAME_A_VERIFICATION_CODE = /cv|cid|csc|cav2|security|verification/i;
 
 /** Track 1 (`%B<PAN>^NAME^YYMM...`) and track 2 (`;<PAN>=YYMM...`) data in free text. */
-const TRACK_DATA = /%?[Bb](\p{Nd}{12,19})\^[^^\n]{0,26}\^[\p{Nd}\s^]{4,}\??|;?(\p{Nd}{12,19})=\p{Nd}{4,}\??/gu;
+const TRACK_DATA =
+  /%?[Bb](\p{Nd}{12,19})\^[^^\n]{0,26}\^[\p{Nd}\s^]{4,}\??|;?(\p{Nd}{12,19})=\p{Nd}{4,}\??/gu;
 
 interface Group {
   /** UTF-16 offsets in the text of the group's first digit and after its last. */

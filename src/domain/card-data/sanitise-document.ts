@@ -37,7 +37,7 @@ export class DocumentTooDeepError extends Error {
 
 type JsonObject = Record<string, unknown>;
 
-const enum KeyRole {
+enum KeyRole {
   Plain = 0,
   CardContext = 1,
   CardNumber = 2,
@@ -93,7 +93,8 @@ const mayHoldCardNumber = (text: string, minDigits: 12 | 13): boolean => {
       return MAY_HOLD_CARD_NUMBER[minDigits - 12]?.test(text) ?? true;
     } else if ((code | 32) >= 97 && (code | 32) <= 122) {
       // A letter ends a run, except the hex digits of a URL encoding (`%2D`).
-      if (!(index >= 1 && (text.charCodeAt(index - 1) === 37 || text.charCodeAt(index - 2) === 37))) digits = 0;
+      if (!(index >= 1 && (text.charCodeAt(index - 1) === 37 || text.charCodeAt(index - 2) === 37)))
+        digits = 0;
     } else {
       gap += 1;
       if (gap > 9) digits = 0;

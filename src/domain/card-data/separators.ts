@@ -5,7 +5,8 @@
  */
 
 /** Whitespace of every kind (line breaks included), the zero-width characters and the soft hyphen. */
-const SPACES = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u00ad\\u1680\\u2000-\\u200d\\u2028\\u2029\\u202f\\u205f\\u2060\\u3000\\ufeff+';
+const SPACES =
+  '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u00ad\\u1680\\u2000-\\u200d\\u2028\\u2029\\u202f\\u205f\\u2060\\u3000\\ufeff+';
 /** Dashes of every kind (Unicode Pd) and the minus sign. */
 const DASHES = '\\p{Pd}\\u2212';
 const DOTS = '.\\u00b7\\u2024\\u2027\\u3002\\uff0e';

@@ -60,7 +60,8 @@ export const maskUnparsedText = (text: string): CardDataCounts & { text: string 
 const isJsonObject = (value: unknown): value is object =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const encode = (document: unknown): string => Buffer.from(`${JSON.stringify(document)}\n`, 'utf8').toString('base64');
+const encode = (document: unknown): string =>
+  Buffer.from(`${JSON.stringify(document)}\n`, 'utf8').toString('base64');
 
 const quarantined = (text: string, reason: string): RecordTransformed => {
   const { text: maskedText, ...counts } = maskUnparsedText(text);

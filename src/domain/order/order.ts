@@ -1,23 +1,19 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import type { orderSchema } from './order-schema';
+import type { orderEventSchema, orderRequestSchema } from './order-schema';
 
-/** An order as a client sends it: `id` may be absent. */
-export type OrderInput = FromSchema<typeof orderSchema>;
+/** An order as a client posts it: `id` may be absent, and the card is whole. Only the API function holds it. */
+export type OrderRequest = FromSchema<typeof orderRequestSchema>;
 
-/** An accepted order: it always has an id. */
-export type Order = OrderInput & { id: string };
+/** The card of a request: number, expiry, holder and CVV. Never published, stored or logged. */
+export type RequestCard = NonNullable<OrderRequest['payment']['card']>;
 
-export type Card = NonNullable<Order['payment']['card']>;
+/**
+ * An accepted order as it is published, queued, stored, archived and indexed: it always has an id, its card
+ * is reduced to network and last 4 digits, and card numbers in its texts are masked.
+ */
+export type OrderEvent = FromSchema<typeof orderEventSchema>;
 
-/** What `CheckoutTable` keeps of the card: never the number, expiry, holder or CVV. */
-export interface StoredCard {
-  network: Card['network'];
-  last4: string;
-}
-
-export type StoredOrder = Omit<Order, 'payment'> & {
-  payment: Omit<Order['payment'], 'card'> & { card?: StoredCard };
-};
+export type EventCard = NonNullable<OrderEvent['payment']['card']>;
 
 /** The attributes published with every order, so that subscription filter policies can select on them. */
 export interface OrderAttributes {
@@ -26,12 +22,7 @@ export interface OrderAttributes {
   customerId: string;
 }
 
-export const withOrderId = (input: OrderInput, generateId: () => string): Order => ({
-  ...input,
-  id: input.id ?? generateId(),
-});
-
-export const orderAttributes = (order: Order): OrderAttributes => ({
+export const orderAttributes = (order: OrderEvent): OrderAttributes => ({
   amount: order.payment.amount,
   currency: order.payment.currency,
   customerId: order.customer.id,

@@ -1,16 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cardDigits } from './card-number';
-import type { Order, StoredOrder } from './order';
-
-/** The order as `CheckoutTable` keeps it: of the card, only the network and the last 4 digits. */
-export const toStoredOrder = (order: Order): StoredOrder => {
-  const { card, ...payment } = order.payment;
-  if (!card) return { ...order, payment };
-  return {
-    ...order,
-    payment: { ...payment, card: { network: card.network, last4: cardDigits(card.number).slice(-4) } },
-  };
-};
+import type { OrderEvent } from './order';
 
 const canonicalJson = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -24,5 +13,5 @@ const canonicalJson = (value: unknown): string => {
 };
 
 /** A fingerprint of the stored content: the same order always gets the same one, whatever its key order. */
-export const storedOrderChecksum = (order: StoredOrder): string =>
+export const storedOrderChecksum = (order: OrderEvent): string =>
   createHash('sha256').update(canonicalJson(order)).digest('hex');

@@ -1,16 +1,19 @@
 import type { ErrorObject, ValidateFunction } from 'ajv-draft-04';
-import { CARD_NUMBER_SEPARATOR_CLASS, isValidCardNumber } from './card-number';
-import { validateOrderSchema } from './generated/order-schema-validator';
+import { holdsCardNumber } from '../card-data';
+import { checkCardNumber, hasExpired } from './card-number';
+import { validateOrderEventSchema } from './generated/order-event-validator';
+import { validateOrderRequestSchema } from './generated/order-request-validator';
 import { formatCents, toCents } from './money';
-import type { OrderInput } from './order';
+import type { OrderEvent, OrderRequest } from './order';
 
 export type Validation<T> = { valid: true; value: T } | { valid: false; errors: string[] };
 
-/** The order schema, compiled by Ajv when `npm run schema:sync` ran rather than at every cold start. */
-const matchesOrderSchema = validateOrderSchema as ValidateFunction<OrderInput>;
+/** The schemas, compiled by Ajv when `npm run schema:sync` ran rather than at every cold start. */
+const matchesOrderRequestSchema = validateOrderRequestSchema as ValidateFunction<OrderRequest>;
+const matchesOrderEventSchema = validateOrderEventSchema as ValidateFunction<OrderEvent>;
 
-/** A run of digits long enough to be a card number: never echoed, even as an unknown field's name. */
-const CARD_LIKE_DIGITS = new RegExp(`[0-9](?:${CARD_NUMBER_SEPARATOR_CLASS}?[0-9]){11,}`, 'g');
+/** A run of 6 digits or more, however separated: never echoed, even as an unknown field's name. */
+const DIGIT_RUNS = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd}){5,}/gu;
 
 /** `/items/0/sku` -> `items[0].sku`: how a client would name the field. */
 export const fieldName = (pointer: string, child?: string): string => {
@@ -18,7 +21,7 @@ export const fieldName = (pointer: string, child?: string): string => {
   if (child !== undefined) segments.push(child);
   return (
     segments
-      .map((segment) => segment.replace(CARD_LIKE_DIGITS, '[redacted]'))
+      .map((segment) => segment.replace(DIGIT_RUNS, '[redacted]'))
       .reduce(
         (name, segment) =>
           /^[0-9]{1,3}$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment,
@@ -53,7 +56,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * candidate that is sound enough to check, so that one answer names every problem, not just the
  * schema's. For a candidate that matches the schema, every part is sound.
  */
-const businessRuleViolations = (candidate: unknown, schemaErrors: readonly ErrorObject[]): string[] => {
+const businessRuleViolations = (
+  candidate: unknown,
+  schemaErrors: readonly ErrorObject[],
+  cardRules?: { now: Date },
+): string[] => {
   const errors: string[] = [];
   const isSound = (pointer: string) =>
     !schemaErrors.some(
@@ -70,8 +77,39 @@ const businessRuleViolations = (candidate: unknown, schemaErrors: readonly Error
       errors.push('payment.card is only allowed when payment.method is card');
   }
   const card = payment.card;
-  if (isRecord(card) && typeof card.number === 'string' && isSound('/payment/card/number')) {
-    if (!isValidCardNumber(card.number)) errors.push('payment.card.number is not a valid card number');
+  if (cardRules && isRecord(card)) {
+    if (typeof card.number === 'string' && isSound('/payment/card/number')) {
+      const check = checkCardNumber(card.number);
+      if (!check.valid && check.problem === 'luhn')
+        errors.push('payment.card.number is not a valid card number (check digit)');
+      else if (!check.valid) errors.push('payment.card.number is not a number any card network issues');
+      else if (
+        typeof card.network === 'string' &&
+        isSound('/payment/card/network') &&
+        card.network !== check.network
+      )
+        errors.push('payment.card.network does not match the card number');
+    }
+    if (
+      typeof card.expiry === 'string' &&
+      isSound('/payment/card/expiry') &&
+      hasExpired(card.expiry, cardRules.now)
+    )
+      errors.push('payment.card.expiry is in the past: the card has expired');
+  }
+
+  // An identifier becomes a key and a log correlation id: it must not hold a card number.
+  const identifiers: [string, unknown][] = [
+    ['id', order.id],
+    ['customer.id', isRecord(order.customer) ? order.customer.id : undefined],
+    ...items.map((item, index): [string, unknown] => [
+      `items[${index}].sku`,
+      isRecord(item) ? item.sku : undefined,
+    ]),
+  ];
+  for (const [field, value] of identifiers) {
+    if (typeof value === 'string' && holdsCardNumber(value, 'identifier'))
+      errors.push(`${field} must not hold a card number`);
   }
 
   const amountCents = typeof payment.amount === 'number' ? toCents(payment.amount) : undefined;
@@ -105,15 +143,33 @@ const businessRuleViolations = (candidate: unknown, schemaErrors: readonly Error
   return errors;
 };
 
-/** The schema and the business rules; all the problems of a candidate at once. */
-export const validateOrderInput = (candidate: unknown): Validation<OrderInput> => {
-  if (!matchesOrderSchema(candidate)) {
-    const schemaErrors = matchesOrderSchema.errors ?? [];
+const validateWith = <T>(
+  matchesSchema: ValidateFunction<T>,
+  candidate: unknown,
+  cardRules?: { now: Date },
+): Validation<T> => {
+  if (!matchesSchema(candidate)) {
+    const schemaErrors = matchesSchema.errors ?? [];
     return {
       valid: false,
-      errors: [...describeSchemaErrors(schemaErrors), ...businessRuleViolations(candidate, schemaErrors)],
+      errors: [
+        ...describeSchemaErrors(schemaErrors),
+        ...businessRuleViolations(candidate, schemaErrors, cardRules),
+      ],
     };
   }
-  const errors = businessRuleViolations(candidate, []);
+  const errors = businessRuleViolations(candidate, [], cardRules);
   return errors.length > 0 ? { valid: false, errors } : { valid: true, value: candidate };
 };
+
+/**
+ * A request as the API receives it: the schema, the amount, the card (Luhn, issuer prefix and length,
+ * network, expiry at `now`) and identifiers free of card numbers; all the problems at once, each naming a
+ * field, never quoting a value.
+ */
+export const validateOrderRequest = (candidate: unknown, now: Date): Validation<OrderRequest> =>
+  validateWith(matchesOrderRequestSchema, candidate, { now });
+
+/** A published order event: the event schema (no card but network and last 4), the amount, identifiers. */
+export const validateOrderEvent = (candidate: unknown): Validation<OrderEvent> =>
+  validateWith(matchesOrderEventSchema, candidate);

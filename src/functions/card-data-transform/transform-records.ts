@@ -44,7 +44,11 @@ export const transformRecords = (
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, quarantined.length);
   metrics.addMetric('CardNumbersMasked', MetricUnit.Count, cardNumbersMasked);
   metrics.addMetric('CardObjectsReduced', MetricUnit.Count, cardObjectsReduced);
-  metrics.addMetric('SensitiveAuthenticationDataRemoved', MetricUnit.Count, sensitiveAuthenticationDataRemoved);
+  metrics.addMetric(
+    'SensitiveAuthenticationDataRemoved',
+    MetricUnit.Count,
+    sensitiveAuthenticationDataRemoved,
+  );
 
   const summary = {
     invocationId: event.invocationId,

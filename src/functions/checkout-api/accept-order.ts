@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderPublisher } from '../../adapters/sns-order-publisher';
-import { validateOrderInput, withOrderId } from '../../domain/order';
+import { toOrderEvent, validateOrderRequest } from '../../domain/order';
 import { parseJson } from '../../shared/json';
 
 /** Orders are small; this keeps every published message well under the SNS 256 KB limit. */
@@ -22,6 +22,8 @@ export interface CheckoutResponse {
 export interface AcceptOrderDependencies {
   publisher: OrderPublisher;
   generateOrderId: () => string;
+  /** The time a card's expiry is checked against. */
+  now: () => Date;
   logger: Logger;
   metrics: Metrics;
 }
@@ -45,10 +47,14 @@ const isJsonContentType = (contentType: string | undefined): boolean => {
   return mediaType === 'application/json' && (charset === undefined || charset.replace(/"/g, '') === 'utf-8');
 };
 
-/** POST /checkout: validate, publish, answer 202 with the order id, or a 4xx naming every problem. */
+/**
+ * POST /checkout: validate the request (the card in memory), publish the order event (the card reduced to
+ * network and last 4, card numbers in texts masked), answer 202 with the order id, or a 4xx naming every
+ * problem, never quoting a value.
+ */
 export const acceptOrder = async (
   request: CheckoutRequest,
-  { publisher, generateOrderId, logger, metrics }: AcceptOrderDependencies,
+  { publisher, generateOrderId, now, logger, metrics }: AcceptOrderDependencies,
 ): Promise<CheckoutResponse> => {
   const reject = (response: CheckoutResponse, reason: string) => {
     metrics.addMetric('OrderRejected', MetricUnit.Count, 1);
@@ -77,10 +83,11 @@ export const acceptOrder = async (
   if (!parsed.ok)
     return reject(rejection(400, 'Malformed JSON', [`The body is ${parsed.error}`]), 'malformed-json');
 
-  const validation = validateOrderInput(parsed.value);
+  const validation = validateOrderRequest(parsed.value, now());
   if (!validation.valid) return reject(rejection(400, 'Invalid order', validation.errors), 'invalid-order');
 
-  const order = withOrderId(validation.value, generateOrderId);
+  // The card-data boundary (SPEC §2): from here on, only the event, without the card, exists.
+  const order = toOrderEvent(validation.value, validation.value.id ?? generateOrderId());
   logger.setCorrelationId(order.id);
   try {
     await publisher.publish(order);

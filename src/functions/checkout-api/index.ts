@@ -15,7 +15,7 @@ const { logger, metrics, tracer } = createPowertools();
 const publisher = new SnsOrderPublisher(tracer.captureAWSv3Client(new SNSClient({})), topicArn);
 
 export const handler = middy((event: APIGatewayProxyEvent) =>
-  acceptOrder(event, { publisher, generateOrderId: randomUUID, logger, metrics }),
+  acceptOrder(event, { publisher, generateOrderId: randomUUID, now: () => new Date(), logger, metrics }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,4 +1,4 @@
-import type { StoredOrder } from '../../domain/order';
+import type { OrderEvent } from '../../domain/order';
 
 /**
  * The game-day fault switch of the checkout pipeline (SSM parameter, `CheckoutFaultMode` in the
@@ -18,7 +18,7 @@ export class SimulatedOutageError extends Error {
 }
 
 /** What a broken fulfilment system might write: the items and the amount lost. */
-export const corruptedCopy = (order: StoredOrder): StoredOrder => ({
+export const corruptedCopy = (order: OrderEvent): OrderEvent => ({
   ...order,
   items: [],
   payment: { ...order.payment, amount: 0 },

@@ -1,7 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderRecord, OrderRepository } from '../../adapters/dynamodb-order-repository';
-import { type Order, storedOrderChecksum, toStoredOrder, validateOrderInput } from '../../domain/order';
+import {
+  type OrderEvent,
+  storedOrderChecksum,
+  validateOrderEvent,
+  withoutCardData,
+} from '../../domain/order';
 import { parseJson } from '../../shared/json';
 import { corruptedCopy, type FaultMode, SimulatedOutageError } from './fault-mode';
 
@@ -31,13 +36,17 @@ export interface StoreOrderDependencies {
   faultMode?: FaultMode;
 }
 
-export const parseOrderMessage = (body: string): Order => {
+/**
+ * The order event of a message. The API publishes events without card data, but any publisher may send to
+ * the topic: card data is removed first (`withoutCardData`), so that neither the table nor a log line of a
+ * rejected message can hold it.
+ */
+export const parseOrderMessage = (body: string): OrderEvent => {
   const parsed = parseJson(body);
   if (!parsed.ok) throw new InvalidOrderMessageError([`the body is ${parsed.error}`]);
-  const validation = validateOrderInput(parsed.value);
+  const validation = validateOrderEvent(withoutCardData(parsed.value));
   if (!validation.valid) throw new InvalidOrderMessageError(validation.errors);
-  if (validation.value.id === undefined) throw new InvalidOrderMessageError(['id is required']);
-  return validation.value as Order;
+  return validation.value;
 };
 
 /**
@@ -46,15 +55,14 @@ export const parseOrderMessage = (body: string): Order => {
  * a conflict. The fault switch (game days) makes it fail, or write a damaged item, instead.
  */
 export const storeOrder = async (
-  order: Order,
+  order: OrderEvent,
   { repository, logger, metrics, faultMode = 'off' }: StoreOrderDependencies,
 ): Promise<StoreOutcome> => {
   if (faultMode === 'fail') throw new SimulatedOutageError(order.id);
-  const stored = toStoredOrder(order);
-  const record: OrderRecord = { order: stored, checksum: storedOrderChecksum(stored) };
+  const record: OrderRecord = { order, checksum: storedOrderChecksum(order) };
   // A corrupted write keeps the real order's checksum, so a later delivery (a replay) detects and repairs it.
   const corrupt = faultMode === 'corrupt';
-  const result = await repository.insert(corrupt ? { ...record, order: corruptedCopy(stored) } : record);
+  const result = await repository.insert(corrupt ? { ...record, order: corruptedCopy(order) } : record);
   let outcome: StoreOutcome;
   if (result.inserted) {
     if (corrupt)
