@@ -70,7 +70,8 @@ describe('the storage and backup pipeline through the local stack', () => {
       ({ line }) => JSON.parse(line) as { id: string; payment: Record<string, unknown>; notes?: string },
     );
     expect(documents.map((document) => document.id).sort()).toEqual([...orderIds].sort());
-    for (const document of documents) expect(document.payment.card).toBeUndefined();
+    for (const document of documents)
+      expect(document.payment.card).toEqual({ network: 'visa', last4: '1111' });
     const text = archived.map(({ line }) => line).join('\n');
     for (const number of ['4111111111111111', '5555555555554444', '378282246310005']) {
       expect(cardDataIn(text, { number, cvv: '123' })).toEqual([]);
@@ -86,36 +87,29 @@ describe('the storage and backup pipeline through the local stack', () => {
     }
   });
 
-  it('writes a record the transform cannot parse under the error prefix, in Firehose error-record format', async () => {
+  it('archives a record the transform cannot parse as a masked quarantine document, never under the error prefix', async () => {
     const marker = `not an order ${Date.now()}`;
     await new SNSClient(e2eClientConfig()).send(
       new PublishCommand({
         TopicArn: outputs.TopicArn,
-        Message: marker,
+        Message: `${marker}: charge 4111 1111 1111 1111, "cvv": "123"`,
         MessageAttributes: { amount: { DataType: 'Number', StringValue: '1' } },
       }),
     );
 
-    const failed = await eventually(
-      async () => {
-        for (const key of await keysUnder('errors/processing-failed/')) {
-          const records = gunzipSync(await objectBytes(key))
-            .toString('utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as { rawData: string; errorCode: string; lambdaArn: string });
-          const record = records.find(
-            (candidate) => Buffer.from(candidate.rawData, 'base64').toString() === marker,
-          );
-          if (record) return record;
-        }
-        return undefined;
-      },
+    const quarantined = await eventually(
+      async () =>
+        (await archivedLines())
+          .map(({ line }) => JSON.parse(line) as { quarantine?: { reason: string; maskedText: string } })
+          .find((document) => document.quarantine?.maskedText.startsWith(marker)),
       30_000,
-      'the unparseable record under errors/processing-failed/',
+      'the quarantine document in the archive',
     );
 
-    expect(failed).toMatchObject({ errorCode: 'Lambda.ProcessingFailedStatus', attemptsMade: 1 });
-    expect(failed.lambdaArn).toContain('CardDataTransformFunction');
+    expect(quarantined.quarantine).toEqual({
+      reason: expect.stringContaining('not valid JSON'),
+      maskedText: `${marker}: charge **** **** **** 1111, "cvv": "[removed]"`,
+    });
+    expect(await keysUnder('errors/processing-failed/')).toEqual([]);
   });
 });
