@@ -11,14 +11,21 @@ const text = { type: 'text' } as const;
 const searchableKeyword = { type: 'text', fields: { raw: { type: 'keyword', ignore_above: 256 } } } as const;
 const money = { type: 'scaled_float', scaling_factor: 100 } as const;
 
-/** The field types of an indexed order (the transform has removed `payment.card`). */
+/** The field types of an indexed order (the transform has reduced `payment.card` to network and last 4). */
 export const ORDER_MAPPINGS = {
   dynamic: true,
   properties: {
     id: keyword,
     date: { type: 'date', format: 'strict_date_optional_time' },
     customer: { properties: { id: keyword, name: searchableKeyword, email: keyword } },
-    payment: { properties: { amount: money, currency: keyword, method: keyword } },
+    payment: {
+      properties: {
+        amount: money,
+        currency: keyword,
+        method: keyword,
+        card: { properties: { network: keyword, last4: keyword } },
+      },
+    },
     shipping: {
       properties: {
         name: searchableKeyword,
