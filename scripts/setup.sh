@@ -13,8 +13,8 @@ ensure_npm_packages() {
   local stamp=node_modules/.setup-fingerprint want
   want=$(fingerprint package.json package-lock.json)
   if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then return; fi
-  say "installing npm packages (npm install, as pinned by package-lock.json)"
-  npm install --no-audit --no-fund
+  say "installing npm packages (npm ci, exactly as pinned by package-lock.json)"
+  npm ci --no-audit --no-fund
   echo "$want" >"$stamp"
 }
 
