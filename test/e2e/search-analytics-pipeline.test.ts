@@ -111,7 +111,10 @@ describe('the search and analytics pipeline through the local stack', () => {
     expect(final.map((hit) => hit._source.id).sort()).toEqual([...expected].sort());
     expect(indexed.every((hit) => /^orders-\d{4}-\d{2}-\d{2}$/.test(hit._index))).toBe(true);
     for (const hit of final) {
-      expect((hit._source.payment as Record<string, unknown>).card).toBeUndefined();
+      expect((hit._source.payment as Record<string, unknown>).card).toEqual({
+        network: 'visa',
+        last4: '1111',
+      });
       expect(cardDataIn(JSON.stringify(hit._source), { number: '4111111111111111', cvv: '123' })).toEqual([]);
       expect(hit._source.notes).toContain('+44 20 7946 0958');
     }

@@ -1,4 +1,4 @@
-import type { Order, OrderInput } from '../../src/domain/order';
+import type { OrderEvent, OrderRequest } from '../../src/domain/order';
 
 /** Card numbers that pass the Luhn check (the networks' published test numbers). */
 export const TEST_CARD_NUMBERS = {
@@ -27,9 +27,12 @@ const merge = <T>(base: T, overrides: unknown): T => {
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(sequence++).toString(36)}`;
 
-/** A valid order input (no id) with a card payment; `overrides` are merged in deeply (arrays are replaced). */
-export const anOrderInput = (overrides: DeepPartial<OrderInput> = {}): OrderInput =>
-  merge<OrderInput>(
+/** A request with the idempotency key a client chose: what partners post, and what another publisher might. */
+export type OrderRequestWithId = OrderRequest & { id: string };
+
+/** A valid order request (no id) with a card payment; `overrides` are merged in deeply (arrays are replaced). */
+export const anOrderInput = (overrides: DeepPartial<OrderRequest> = {}): OrderRequest =>
+  merge<OrderRequest>(
     {
       date: '2026-11-21T10:15:30Z',
       customer: { id: nextId('customer'), name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -61,14 +64,20 @@ export const anOrderInput = (overrides: DeepPartial<OrderInput> = {}): OrderInpu
     overrides,
   );
 
-/** A valid order with an id. */
-export const anOrder = (overrides: DeepPartial<Order> = {}): Order =>
-  ({ ...anOrderInput(overrides as DeepPartial<OrderInput>), id: overrides.id ?? nextId('order') }) as Order;
+/** A valid order request with an id, the whole card included. */
+export const anOrder = (overrides: DeepPartial<OrderRequestWithId> = {}): OrderRequestWithId =>
+  ({
+    ...anOrderInput(overrides as DeepPartial<OrderRequest>),
+    id: overrides.id ?? nextId('order'),
+  }) as OrderRequestWithId;
 
-/** A valid order whose single item makes the total `amount` (major units, at most 2 decimals). */
-export const anOrderOfAmount = (amount: number, overrides: DeepPartial<Order> = {}): Order =>
+/** A valid order request with an id whose single item makes the total `amount` (major units, 2 decimals). */
+export const anOrderOfAmount = (
+  amount: number,
+  overrides: DeepPartial<OrderRequestWithId> = {},
+): OrderRequestWithId =>
   anOrder(
-    merge<DeepPartial<Order>>(
+    merge<DeepPartial<OrderRequestWithId>>(
       {
         payment: { amount },
         items: [{ sku: 'GIFT-CARD', name: 'Gift card', quantity: 1, unitPrice: amount }],
@@ -76,3 +85,14 @@ export const anOrderOfAmount = (amount: number, overrides: DeepPartial<Order> = 
       overrides,
     ),
   );
+
+/** The order event the API publishes for `anOrder(overrides)`: the card reduced to network and last 4. */
+export const anOrderEvent = (overrides: DeepPartial<OrderRequestWithId> = {}): OrderEvent => {
+  const { payment, ...order } = anOrder(overrides);
+  const { card, ...rest } = payment;
+  const digits = card?.number.replace(/[^0-9]/g, '') ?? '';
+  return {
+    ...order,
+    payment: card ? { ...rest, card: { network: card.network ?? 'visa', last4: digits.slice(-4) } } : rest,
+  } as OrderEvent;
+};
