@@ -67,40 +67,30 @@ const contextOf = (role: KeyRole): CardContext => {
   return 'none';
 };
 
-/** The prefilter below for strings with characters beyond ASCII: any Unicode digits, any non-letter between. */
-const MAY_HOLD_CARD_NUMBER = [
-  /\p{Nd}(?:(?:[^\p{L}\p{Nd}]|%[0-9a-fA-F]{2}){0,9}\p{Nd}){11}/u,
-  /\p{Nd}(?:(?:[^\p{L}\p{Nd}]|%[0-9a-fA-F]{2}){0,9}\p{Nd}){12}/u,
-] as const;
+/**
+ * A run of `digits` Unicode digits with at most 9 characters that are neither letters nor digits between two
+ * of them, unrolled (V8 runs the unrolled pattern faster than a counted group), with URL encodings (`%2D`)
+ * as gaps too when `withUrlEncodings`.
+ */
+const digitRun = (digits: number, withUrlEncodings: boolean): RegExp => {
+  const gap = withUrlEncodings ? '(?:[^\\p{L}\\p{Nd}%]|%[0-9A-Fa-f]{2})' : '[^\\p{L}\\p{Nd}%]';
+  return new RegExp(`\\p{Nd}${`(?:${gap}{0,9}\\p{Nd})`.repeat(digits - 1)}`, 'u');
+};
+
+const RUNS = {
+  12: { plain: digitRun(12, false), encoded: digitRun(12, true) },
+  13: { plain: digitRun(13, false), encoded: digitRun(13, true) },
+} as const;
 
 /**
- * Whether a string may hold a card number: a run of at least `minDigits` digits in which at most 9
- * characters that are not letters or digits stand between two digits. It admits a superset of what
- * `maskCardNumbers` finds, and nearly every string fails it. A loop over the characters, not a regex: it
- * runs on every string of every record, and V8 runs it about twice as fast (`npm run bench`).
+ * Whether a string may hold a card number: a run of at least `minDigits` digits, separated by anything but
+ * letters. It admits a superset of what `maskCardNumbers` finds, and nearly every string fails it: it runs
+ * on every string of every record, so the pattern with URL encodings only runs where a `%` is.
  */
 const mayHoldCardNumber = (text: string, minDigits: 12 | 13): boolean => {
   if (text.length < minDigits) return false;
-  let digits = 0;
-  let gap = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 48 && code <= 57) {
-      digits += 1;
-      gap = 0;
-      if (digits >= minDigits) return true;
-    } else if (code > 127) {
-      return MAY_HOLD_CARD_NUMBER[minDigits - 12]?.test(text) ?? true;
-    } else if ((code | 32) >= 97 && (code | 32) <= 122) {
-      // A letter ends a run, except the hex digits of a URL encoding (`%2D`).
-      if (!(index >= 1 && (text.charCodeAt(index - 1) === 37 || text.charCodeAt(index - 2) === 37)))
-        digits = 0;
-    } else {
-      gap += 1;
-      if (gap > 9) digits = 0;
-    }
-  }
-  return false;
+  const runs = RUNS[minDigits];
+  return runs.plain.test(text) || (text.includes('%') && runs.encoded.test(text));
 };
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
@@ -233,5 +223,11 @@ export const sanitiseDocument = (value: unknown): SanitisedDocument => {
   counts.numbersMasked = 0;
   counts.longNumbers = 0;
   const sanitised = sanitiseValue(value, KeyRole.Plain, 0);
-  return { value: sanitised, ...counts };
+  return {
+    value: sanitised,
+    cardObjectsReduced: counts.cardObjectsReduced,
+    sensitiveAuthenticationDataRemoved: counts.sensitiveAuthenticationDataRemoved,
+    numbersMasked: counts.numbersMasked,
+    longNumbers: counts.longNumbers,
+  };
 };

@@ -96,8 +96,13 @@ export const transformRecord = (data: Buffer | string): RecordTransformation => 
       if (!parsed.ok) return quarantined(text, `the record is ${parsed.error}`);
       sanitised = sanitiseDocument(parsed.value);
     }
-    const { value, longNumbers: _, ...counts } = sanitised;
-    return { result: 'Ok', data: encode(value), ...counts };
+    return {
+      result: 'Ok',
+      data: encode(sanitised.value),
+      cardObjectsReduced: sanitised.cardObjectsReduced,
+      sensitiveAuthenticationDataRemoved: sanitised.sensitiveAuthenticationDataRemoved,
+      numbersMasked: sanitised.numbersMasked,
+    };
   } catch (error) {
     // The walk refuses documents nested too deeply (and JSON.parse or stringify may run out of stack on
     // them); the error's message is not used, as it could quote the record.
