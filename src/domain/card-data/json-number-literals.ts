@@ -14,9 +14,6 @@ import {
  * Other numbers (timestamps, barcodes) stay numbers.
  */
 
-/** Cheap: a number literal of 12 digits or more may follow `:`, `[` or `,`. Most records have none. */
-const MAY_HOLD_A_LONG_NUMBER = /[:,[]\s*-?[0-9]{12}/;
-
 /** The tokens that matter: strings (skipped, but keys remembered) and integer literals. */
 const TOKEN = /"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/g;
 const COLON_AFTER = /^\s*:/;
@@ -36,8 +33,24 @@ const parseKey = (token: string): string | undefined => {
   }
 };
 
+/** The integer a literal denotes (`4111111111111111.0`, `4.111111111111111E15`), as digits; else undefined. */
+const integerDigits = (literal: string): string | undefined => {
+  const parts = /^-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(literal);
+  if (!parts) return undefined;
+  const [, whole = '', fraction = '', exponentText = '0'] = parts;
+  const exponent = Number(exponentText);
+  if (exponent < 0 || exponent > 40) return undefined;
+  const digits = whole + fraction;
+  const pointAt = whole.length + exponent;
+  if (pointAt < digits.length && /[^0]/.test(digits.slice(pointAt))) return undefined;
+  const integer = (
+    pointAt >= digits.length ? digits + '0'.repeat(pointAt - digits.length) : digits.slice(0, pointAt)
+  ).replace(/^0+(?=[0-9])/, '');
+  return integer;
+};
+
+/** Called when the parsed document holds a number of 12 digits or more (see `longNumbers`). */
 export const quoteCardNumberLiterals = (json: string): string => {
-  if (!MAY_HOLD_A_LONG_NUMBER.test(json)) return json;
   let result = '';
   let copiedUpTo = 0;
   let lastKey: string | undefined;
@@ -49,8 +62,8 @@ export const quoteCardNumberLiterals = (json: string): string => {
       if (COLON_AFTER.test(json.slice(end, end + 16))) lastKey = parseKey(token);
       continue;
     }
-    const digits = token.replace(/^-/, '');
-    if (!/^[0-9]{12,}$/.test(digits)) continue;
+    const digits = integerDigits(token);
+    if (digits === undefined || digits.length < 12) continue;
     if (maskCardNumbers(digits, contextOf(lastKey)).masked === 0) continue;
     result += `${json.slice(copiedUpTo, match.index)}"${digits}"`;
     copiedUpTo = end;

@@ -108,12 +108,13 @@ const groupsOf = (text: string, runStart: number, runEnd: number): Group[] => {
 };
 
 /**
- * Whether a run printed in fixed-size groups and longer than any card number is one long identifier (a
+ * Whether a run printed in 3 or more fixed-size groups and of 21 digits or more is one long identifier (a
  * tracking number `9400 1000 0000 0000 0000 00`): no card number inside it, unless the context says so.
  */
 const isFixedGroupIdentifier = (groups: readonly Group[]): boolean => {
   const total = groups.reduce((sum, group) => sum + group.digits.length, 0);
-  if (total <= MAX_CARD_DIGITS || groups.length < 2) return false;
+  // 20 digits in fours are as often a card and its expiry (`4111 1111 1111 1111 1229`) as an identifier.
+  if (total <= MAX_CARD_DIGITS + 1 || groups.length < 3) return false;
   const size = groups[0]?.digits.length ?? 0;
   return groups.every((group, index) =>
     index === groups.length - 1 ? group.digits.length <= size : group.digits.length === size,
@@ -183,6 +184,8 @@ const maskRun = (
     fixedGroupIdentifier: isFixedGroupIdentifier(groups),
   };
   let found = 0;
+  // Overlapping spans (a card number and a longer Luhn-valid run around it) are one card number.
+  let countedUpTo = -1;
   for (let first = 0; first < groups.length; first += 1) {
     let digits = '';
     for (let last = first; last < groups.length; last += 1) {
@@ -192,7 +195,8 @@ const maskRun = (
       if (effective !== 'card-number' && !passesLuhn(digits)) continue;
       const span = { first, last, digits };
       if (!isCardShaped(text, groups, span, effective, runFacts)) continue;
-      found += 1;
+      if (first > countedUpTo) found += 1;
+      countedUpTo = Math.max(countedUpTo, last);
       // Every digit but the last 4 of the span becomes `*`.
       let toMask = digits.length - VISIBLE_DIGITS;
       for (let group = first; group <= last && toMask > 0; group += 1) {

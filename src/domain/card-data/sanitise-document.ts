@@ -119,11 +119,18 @@ const maskString = (text: string, context: CardContext): string => {
   return masked;
 };
 
+/** Integers from 12 digits up may be card numbers that `JSON.parse` has read (and maybe rounded). */
+const LONG_NUMBER = 1e11;
+
 const reduceCardObject = (card: JsonObject): JsonObject => {
+  let reduced = false;
   for (const key in card) {
-    if (key !== 'network' && key !== 'last4') {
+    const value = card[key];
+    // A card number written as a JSON number: only the record's text has all its digits.
+    if (typeof value === 'number' && (value >= LONG_NUMBER || value <= -LONG_NUMBER)) counts.longNumbers += 1;
+    if (!reduced && key !== 'network' && key !== 'last4') {
       counts.cardObjectsReduced += 1;
-      break;
+      reduced = true;
     }
   }
   return reduceCard(card) as JsonObject;
@@ -146,9 +153,6 @@ const maskPropertyNames = (object: JsonObject): void => {
     });
   });
 };
-
-/** Integers from 12 digits up may be card numbers that `JSON.parse` has read (and maybe rounded). */
-const LONG_NUMBER = 1e11;
 
 const sanitiseValue = (value: unknown, role: KeyRole, depth: number): unknown => {
   if (typeof value === 'string') return maskString(value, contextOf(role));

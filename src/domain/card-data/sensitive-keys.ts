@@ -90,5 +90,5 @@ export const isSensitiveAuthenticationKey = (key: string): boolean => {
   return false;
 };
 
-/** A property name that says its value may be about a card (`paymentNote` no, `cardMemo` yes). */
+/** A property name that says its value may be about a card or a payment (`cardMemo`, `paymentNote`). */
 export const isCardContextKey = (key: string): boolean => /card|pan$|^cc|payment/i.test(key);

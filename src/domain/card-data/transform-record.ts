@@ -38,9 +38,13 @@ const kindOf = (value: unknown): string => {
 const KEY_AND_VALUE = /"((?:[^"\\]|\\.){1,64})"(\s*:\s*)("(?:[^"\\]|\\.)*"|[^\s,}\]]+)/g;
 
 /** Masks what can be found in text that is not a JSON document, key by key, then number by number. */
-export const maskUnparsedText = (text: string): CardDataCounts & { text: string } => {
+export const maskUnparsedText = (raw: string): CardDataCounts & { text: string } => {
   let sensitiveAuthenticationDataRemoved = 0;
-  let cardObjectsReduced = 0;
+  let numbersMaskedByKey = 0;
+  // JSON escapes (`\u0034111...`) would hide digits and key names from what follows.
+  const text = raw.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
   const byKey = text.replace(KEY_AND_VALUE, (match, key: string, colon: string, value: string) => {
     if (isSensitiveAuthenticationKey(key)) {
       sensitiveAuthenticationDataRemoved += 1;
@@ -48,13 +52,18 @@ export const maskUnparsedText = (text: string): CardDataCounts & { text: string 
     }
     if (isCardNumberKey(key, true) || isCardObjectKey(key)) {
       const masked = maskCardNumbers(value, 'card-number');
-      cardObjectsReduced += masked.masked > 0 ? 1 : 0;
+      numbersMaskedByKey += masked.masked;
       return `"${key}"${colon}${masked.text}`;
     }
     return match;
   });
   const { text: masked, masked: numbersMasked } = maskCardNumbers(byKey);
-  return { text: masked, numbersMasked, sensitiveAuthenticationDataRemoved, cardObjectsReduced };
+  return {
+    text: masked,
+    numbersMasked: numbersMasked + numbersMaskedByKey,
+    sensitiveAuthenticationDataRemoved,
+    cardObjectsReduced: 0,
+  };
 };
 
 const isJsonObject = (value: unknown): value is object =>
