@@ -5,7 +5,7 @@
  * that re-serialises JSON pays. Target: the transform keeps at least 80 % of the floor's throughput.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -18,6 +18,7 @@ import type {
 } from 'aws-lambda';
 import { build } from 'esbuild';
 import { PROJECT_ROOT } from '../../local/paths';
+import { maskCardNumbers, toAsciiDigits } from '../../src/domain/card-data';
 import { transformRecords } from '../../src/functions/card-data-transform/transform-records';
 import { orderGenerator } from '../lib/orders';
 import { median, round } from '../lib/stats';
@@ -43,7 +44,9 @@ export const description =
   'transformRecords (the function without middy). MiB/s of input base64, from the median time; vs floor = ' +
   "the median of the rounds' floor/transform time ratios (pairing the steps of a round cancels most of " +
   'the drift of a busy machine). Memory: the transform once in a fresh process that has just read the ' +
-  'event (peak RSS sampled every ms by a worker thread; V8 heap reserved).';
+  'event (peak RSS sampled every ms by a worker thread; V8 heap reserved). Corpus: maskCardNumbers on ' +
+  'test/fixtures/card-data/corpus.json (npm run corpus:generate); recall = card numbers masked but their ' +
+  'last 4 digits, precision = look-alikes returned unchanged.';
 
 export const columns = {
   step: 'step',
@@ -56,6 +59,63 @@ export const columns = {
   peakRssIncreaseMiB: 'peak RSS + MiB',
   heapIncreaseMiB: 'heap + MiB',
   peakRssMiB: `peak RSS MiB (of ${FUNCTION_MEMORY_MIB})`,
+  recall: 'recall',
+  precision: 'precision',
+};
+
+const CORPUS_FILE = join(PROJECT_ROOT, 'test/fixtures/card-data/corpus.json');
+
+interface CorpusEntry {
+  text: string;
+  label: 'card' | 'look-alike';
+  kind: string;
+  last4?: string;
+}
+
+/** The separators of SPEC §2 (spaces, zero-width characters, dashes, dots, slashes, underscores, `+`). */
+const SEPARATORS =
+  /[\s\u0085\u00ad\u200b-\u200d\u2060+\p{Pd}\u2212.\u00b7\u2024\u2027\u3002\uff0e/\\\u2044\u2215\uff0f_\uff3f]/gu;
+
+/** The digits of a text in ASCII, without the separators and URL encodings between them. */
+const readable = (text: string): string =>
+  toAsciiDigits(text.replace(/%[0-9A-Fa-f]{2}/g, '')).replace(SEPARATORS, '');
+
+/** Whether a card entry comes out masked but the last 4 digits of its card number (its one run of 12+ digits). */
+const isMasked = (entry: CorpusEntry): boolean => {
+  const result = maskCardNumbers(entry.text);
+  const card = /[0-9]{12,}/.exec(readable(entry.text));
+  if (!card || result.masked === 0) return false;
+  const shown = readable(result.text).slice(card.index, card.index + card[0].length);
+  return shown === `${'*'.repeat(card[0].length - 4)}${toAsciiDigits(entry.last4 ?? '')}`;
+};
+
+const isUnchanged = (entry: CorpusEntry): boolean => {
+  const result = maskCardNumbers(entry.text);
+  return result.masked === 0 && result.text === entry.text;
+};
+
+const percent = (part: number, whole: number) => `${round((100 * part) / whole, 1)} %`;
+
+/** Recall and precision of `maskCardNumbers` on the labelled corpus, and its time over the whole corpus. */
+const corpusRow = (): Row => {
+  const corpus = JSON.parse(readFileSync(CORPUS_FILE, 'utf8')) as CorpusEntry[];
+  const cards = corpus.filter((entry) => entry.label === 'card');
+  const lookAlikes = corpus.filter((entry) => entry.label === 'look-alike');
+  const masked = cards.filter(isMasked).length;
+  const unchanged = lookAlikes.filter(isUnchanged).length;
+  const times: number[] = [];
+  for (let run = 0; run < 21; run++) {
+    const started = performance.now();
+    for (const entry of corpus) maskCardNumbers(entry.text);
+    times.push(performance.now() - started);
+  }
+  return {
+    step: `corpus: ${cards.length} cards, ${lookAlikes.length} look-alikes`,
+    records: corpus.length,
+    medianMs: round(median(times), 1),
+    recall: `${percent(masked, cards.length)} (${masked}/${cards.length})`,
+    precision: `${percent(unchanged, lookAlikes.length)} (${unchanged}/${lookAlikes.length})`,
+  };
 };
 
 const aTransformationEvent = (): FirehoseTransformationEvent => {
@@ -204,5 +264,6 @@ export const run = async (): Promise<Row[]> => {
       heapIncreaseMiB: round(memory.heapIncreaseMiB, 1),
       peakRssMiB: `${round(memory.peakRssMiB, 1)} (${memory.peakRssMiB < FUNCTION_MEMORY_MIB / 2 ? 'pass' : 'FAIL'})`,
     },
+    corpusRow(),
   ];
 };

@@ -9,8 +9,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type Order, storedOrderChecksum, toStoredOrder } from '../../src/domain/order';
-import { anOrder, anOrderInput, anOrderOfAmount } from '../factories/order';
+import { storedOrderChecksum, toOrderEvent } from '../../src/domain/order';
+import { anOrder, anOrderInput, anOrderOfAmount, type OrderRequestWithId } from '../factories/order';
 import { cardDataIn } from '../helpers/card-data';
 import { e2eClientConfig, e2eStackOutputs, eventually } from './stack-outputs';
 
@@ -43,8 +43,11 @@ const receive = async (queueUrl: string, waitSeconds = 1): Promise<Message[]> =>
     )
   ).Messages ?? [];
 
-const expectStoredWithoutCardData = (item: Record<string, unknown> | undefined, order: Order) => {
-  const stored = toStoredOrder(order);
+const expectStoredWithoutCardData = (
+  item: Record<string, unknown> | undefined,
+  order: OrderRequestWithId,
+) => {
+  const stored = toOrderEvent(order, order.id);
   expect(item).toEqual({ orderId: order.id, ...stored, checksum: storedOrderChecksum(stored) });
   expect(cardDataIn(JSON.stringify(item), order.payment.card as { number: string; cvv: string })).toEqual([]);
 };

@@ -9,8 +9,8 @@ import { run as redrive } from '../../cli/redrive/main';
 import { run as replay } from '../../cli/replay/main';
 import type { CliRun } from '../../cli/shared/io';
 import { localClientConfig } from '../../local/aws-config';
-import { type Order, storedOrderChecksum, toStoredOrder } from '../../src/domain/order';
-import { anOrderInput } from '../factories/order';
+import { storedOrderChecksum, toOrderEvent } from '../../src/domain/order';
+import { anOrderInput, type OrderRequestWithId } from '../factories/order';
 import { messagesIn } from '../helpers/queues';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
 import { eventually } from './stack-outputs';
@@ -44,7 +44,7 @@ describe('an outage rehearsal through the event replay pipeline', () => {
       body: JSON.stringify(order),
     });
     expect(response.status).toBe(202);
-    return { ...order, id: ((await response.json()) as { orderId: string }).orderId } as Order;
+    return { ...order, id: ((await response.json()) as { orderId: string }).orderId } as OrderRequestWithId;
   };
 
   const storedItem = async (orderId: string) =>
@@ -63,8 +63,8 @@ describe('an outage rehearsal through the event replay pipeline', () => {
   /** The fault switch is cached 5 s by the checkout function. */
   const waitForTheSwitch = () => new Promise((resolveWait) => setTimeout(resolveWait, 6000));
 
-  const expectStoredExactlyOnce = async (order: Order) => {
-    const stored = toStoredOrder(order);
+  const expectStoredExactlyOnce = async (order: OrderRequestWithId) => {
+    const stored = toOrderEvent(order, order.id);
     expect(await storedItem(order.id)).toEqual({
       orderId: order.id,
       ...stored,

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { localClientConfig } from '../../local/aws-config';
 import { type OpenSearchNode, startOpenSearchNode } from '../../local/opensearch/opensearch-node';
-import type { Order } from '../../src/domain/order';
+import type { OrderRequest } from '../../src/domain/order';
 import { anOrderOfAmount } from '../factories/order';
 import { cardDataIn } from '../helpers/card-data';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
@@ -23,7 +23,7 @@ describe('the search and analytics pipeline through the local stack', () => {
   let stack: LocalStackProcess;
   let s3: S3Client;
 
-  const post = async (order: Order) => {
+  const post = async (order: OrderRequest) => {
     const response = await fetch(`${stack.outputs.ApiUrl}checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

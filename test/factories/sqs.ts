@@ -1,5 +1,12 @@
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { type Order, orderAttributes } from '../../src/domain/order';
+import { type OrderEvent, orderAttributes } from '../../src/domain/order';
+import type { OrderRequestWithId } from './order';
+
+/**
+ * What a message on the checkout queue carries: an order event as the API publishes it, or, from another
+ * publisher to the topic, a whole order with its card.
+ */
+export type OrderMessage = OrderEvent | OrderRequestWithId;
 
 export const CHECKOUT_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:checkout-CheckoutQueue-1A2B3C4D5E6F';
 
@@ -28,8 +35,8 @@ export const anSqsRecord = (body: string, overrides: Partial<SQSRecord> = {}): S
 };
 
 /** The message attributes SNS raw delivery puts on an order, in Lambda's SQS event shape. */
-export const orderMessageAttributes = (order: Order): SQSMessageAttributes => {
-  const { amount, currency, customerId } = orderAttributes(order);
+export const orderMessageAttributes = (order: OrderMessage): SQSMessageAttributes => {
+  const { amount, currency, customerId } = orderAttributes(order as OrderEvent);
   return {
     amount: { dataType: 'Number', stringValue: String(amount), stringListValues: [], binaryListValues: [] },
     currency: { dataType: 'String', stringValue: currency, stringListValues: [], binaryListValues: [] },
@@ -37,8 +44,8 @@ export const orderMessageAttributes = (order: Order): SQSMessageAttributes => {
   };
 };
 
-/** An order delivered by the topic to the checkout queue with raw message delivery. */
-export const anOrderRecord = (order: Order, overrides: Partial<SQSRecord> = {}): SQSRecord =>
+/** An order message delivered by the topic to the checkout queue with raw message delivery. */
+export const anOrderRecord = (order: OrderMessage, overrides: Partial<SQSRecord> = {}): SQSRecord =>
   anSqsRecord(JSON.stringify(order), { messageAttributes: orderMessageAttributes(order), ...overrides });
 
 export const anSqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });

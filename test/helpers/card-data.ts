@@ -1,17 +1,45 @@
-import { cardDigits } from '../../src/domain/order';
+import { referenceAsciiDigits } from './card-number-reference';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Every Unicode decimal digit, by value: `DIGITS[4]` holds 4, ٤, ४, ４, 𝟒 ... (each set is ten code points). */
+const DIGITS: string[][] = (() => {
+  const byValue: string[][] = Array.from({ length: 10 }, () => []);
+  let runStart = -1;
+  for (let codePoint = 0; codePoint <= 0x1ffff; codePoint++) {
+    const character = String.fromCodePoint(codePoint);
+    if (!/^\p{Nd}$/u.test(character)) {
+      runStart = -1;
+      continue;
+    }
+    if (runStart < 0) runStart = codePoint;
+    byValue[(codePoint - runStart) % 10]?.push(character);
+  }
+  return byValue;
+})();
+
+const DIGIT_CLASSES = DIGITS.map((characters) => `[${characters.join('')}]`);
+
 /**
- * Matches a card number however it is written: plain, grouped by 4 with spaces or dashes, or with any
- * other separators of that kind between its digits.
+ * What may stand between two digits of a written card number, as a leak detector sees it: up to 4 of any
+ * character that is neither a letter nor a digit (spaces, dashes, dots, slashes, zero-width characters ...),
+ * URL encodings (`%20`) and JSON escapes (`\n`, `\u00a0`).
+ */
+const BETWEEN_DIGITS = '(?:[^\\p{L}\\p{N}]|%[0-9A-Fa-f]{2}|\\\\[nrtbf]|\\\\u[0-9A-Fa-f]{4}){0,4}';
+
+/** The ASCII digits of a card number however it is written. */
+const digitsOf = (number: string): string => referenceAsciiDigits(number).replace(/[^0-9]/g, '');
+
+/**
+ * Matches a card number however it is written: in any Unicode digits, plain or with any separators (and
+ * their URL encodings or JSON escapes) between its digits.
  */
 export const cardNumberPattern = (number: string): RegExp =>
-  new RegExp(cardDigits(number).split('').map(escapeRegExp).join('[\\s\\u2010-\\u2014\\u2212-]*'));
+  new RegExp([...digitsOf(number)].map((digit) => DIGIT_CLASSES[Number(digit)]).join(BETWEEN_DIGITS), 'u');
 
 /** The 4-digit groupings a card number is commonly written in. */
 export const groupedVariants = (number: string): string[] => {
-  const groups = cardDigits(number).match(/.{1,4}/g) ?? [];
+  const groups = digitsOf(number).match(/.{1,4}/g) ?? [];
   return [groups.join(' '), groups.join('-')];
 };
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate } from '../../local/template/parse-template';
 import { loadStacks, resourcesOfType } from '../../scripts/lib/sam-template';
-import { renderModelBlock, renderValidatorModule, VALIDATOR_MODULE } from '../../scripts/sync-order-schema';
-import { orderSchema } from '../../src/domain/order/order-schema';
+import { renderModelBlock, renderValidatorModule, VALIDATOR_MODULES } from '../../scripts/sync-order-schema';
+import { apiGatewayRequestModel, VALUE_QUOTING_KEYWORDS } from '../../src/domain/order/order-schema';
 import {
   deadLetterQueueIds,
   missingOutputs,
@@ -29,7 +29,7 @@ describe.each(projectTemplates())('$name', ({ template }) => {
   });
 
   it('keeps the invariant: every API request model deep-equals its source schema', () => {
-    expect(requestModelsMatchSchemas(template, { Order: orderSchema })).toEqual([]);
+    expect(requestModelsMatchSchemas(template, { Order: apiGatewayRequestModel() })).toEqual([]);
   });
 });
 
@@ -49,8 +49,30 @@ describe('the root template.yaml', () => {
     ]);
   });
 
-  it('gives CheckoutApi the order schema as its Order model', () => {
-    expect(root.Resources.CheckoutApi?.Properties?.Models).toEqual({ Order: orderSchema });
+  it('gives CheckoutApi the API Gateway request model of the order schema as its Order model', () => {
+    expect(root.Resources.CheckoutApi?.Properties?.Models).toEqual({ Order: apiGatewayRequestModel() });
+  });
+
+  it('gives API Gateway no keyword whose validation message could quote a value, anywhere in any model', () => {
+    const quoting = new Set<string>(VALUE_QUOTING_KEYWORDS);
+    const keys = (value: unknown, path: string): string[] => {
+      if (Array.isArray(value)) return value.flatMap((child, index) => keys(child, `${path}[${index}]`));
+      if (value === null || typeof value !== 'object') return [];
+      return Object.entries(value).flatMap(([key, child]) => [
+        ...(quoting.has(key) ? [`${path}.${key}`] : []),
+        ...keys(child, `${path}.${key}`),
+      ]);
+    };
+    const models = Object.entries(root.Resources)
+      .filter(
+        ([, resource]) =>
+          resource.Type === 'AWS::Serverless::Api' || resource.Type === 'AWS::ApiGateway::Model',
+      )
+      .flatMap(([id, resource]) =>
+        keys(resource.Properties?.Models ?? resource.Properties?.Schema ?? {}, id),
+      );
+    expect(Object.keys(root.Resources.CheckoutApi?.Properties?.Models ?? {})).toEqual(['Order']);
+    expect(models).toEqual([]);
   });
 
   it('validates POST /checkout bodies against the Order model', () => {
@@ -59,8 +81,19 @@ describe('the root template.yaml', () => {
     });
   });
 
-  it('has beside it the order schema validator exactly as `npm run schema:sync` compiles it', () => {
-    expect(readFileSync(join(PROJECT_ROOT, VALIDATOR_MODULE), 'utf8')).toBe(renderValidatorModule());
+  it.each(Object.entries(VALIDATOR_MODULES))(
+    'has beside it %s exactly as `npm run schema:sync` compiles it',
+    (module, { schema, name }) => {
+      expect(readFileSync(join(PROJECT_ROOT, module), 'utf8')).toBe(renderValidatorModule(schema, name));
+    },
+  );
+
+  it('has a validator for the request and one for the event', () => {
+    expect(
+      Object.values(VALIDATOR_MODULES)
+        .map(({ name }) => name)
+        .sort(),
+    ).toEqual(['validateOrderEventSchema', 'validateOrderRequestSchema']);
   });
 
   it('holds the Order model block exactly as `npm run schema:sync` writes it', () => {

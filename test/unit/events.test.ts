@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent, CloudFormationCustomResourceCreateEvent, SQSEvent } from 'aws-lambda';
 import { ROOT_TEMPLATE } from '../../local/paths';
 import { loadStacks, resourcesOfType } from '../../scripts/lib/sam-template';
-import { cardDigits, isValidCardNumber, type Order, validateOrderInput } from '../../src/domain/order';
+import {
+  cardDigits,
+  checkCardNumber,
+  type OrderEvent,
+  type OrderRequest,
+  validateOrderEvent,
+  validateOrderRequest,
+} from '../../src/domain/order';
 import { replayDecision } from '../../src/domain/replay';
 import {
   InvalidOrderMessageError,
@@ -15,6 +22,7 @@ import { acceptOrder } from '../../src/functions/checkout-api/accept-order';
 import { TEST_CARD_NUMBERS } from '../factories/order';
 import { orderMessageAttributes } from '../factories/sqs';
 import { type CapturedOutput, captureOutput } from '../helpers/capture-output';
+import { cardDataIn } from '../helpers/card-data';
 import { InMemoryOrderPublisher } from '../helpers/in-memory-order-publisher';
 import { InMemoryOrderRepository } from '../helpers/in-memory-order-repository';
 import { testPowertools } from '../helpers/powertools';
@@ -23,9 +31,33 @@ import { testPowertools } from '../helpers/powertools';
 const EVENTS = path.join(__dirname, '..', '..', 'events');
 const readEvent = <T>(name: string): T => JSON.parse(readFileSync(path.join(EVENTS, name), 'utf8')) as T;
 
+/**
+ * The samples are invoked with `sam local invoke` at the current time: a sample whose card has expired
+ * would be rejected, so they are checked against the current time too.
+ */
+const now = () => new Date();
+
 const errorsOf = (candidate: unknown): string[] => {
-  const validation = validateOrderInput(candidate);
+  const validation = validateOrderRequest(candidate, now());
   return validation.valid ? [] : validation.errors;
+};
+
+/** What the API publishes for a request: the card reduced to network and last 4. */
+const eventOf = (request: OrderRequest & { id: string }): OrderEvent => {
+  const { card, ...payment } = request.payment;
+  const check = card && checkCardNumber(card.number);
+  return {
+    ...request,
+    payment: check?.valid ? { ...payment, card: { network: check.network, last4: check.last4 } } : payment,
+  } as OrderEvent;
+};
+
+/** A message on a queue holds no card number, CVV, expiry or holder (SPEC §2). */
+const expectNoCardData = (body: string) => {
+  for (const number of Object.values(TEST_CARD_NUMBERS)) {
+    expect(cardDataIn(body, { number, cvv: '123' })).toEqual([]);
+  }
+  expect(body).not.toMatch(/"(number|cvv|expiry|holder)"/);
 };
 
 /** An SQS event of `count` distinct messages from one queue, as Lambda delivers it. */
@@ -49,6 +81,20 @@ beforeEach(() => {
 });
 afterEach(() => output.restore());
 
+describe('events/order.json', () => {
+  const order = readEvent<OrderRequest>('order.json');
+
+  it('is a request the API accepts, without an id, so that every POST of it is a new order', () => {
+    expect(errorsOf(order)).toEqual([]);
+    expect(order).not.toHaveProperty('id');
+  });
+
+  it('carries a published test card number, never a real one', () => {
+    const number = order.payment.card?.number ?? '';
+    expect(Object.values(TEST_CARD_NUMBERS)).toContain(cardDigits(number));
+  });
+});
+
 describe.each(['valid-order.json', 'invalid-order.json'])('events/checkout-api/%s', (name) => {
   const event = readEvent<APIGatewayProxyEvent>(`checkout-api/${name}`);
 
@@ -70,7 +116,7 @@ describe.each(['valid-order.json', 'invalid-order.json'])('events/checkout-api/%
   it('carries a published test card number, never a real one', () => {
     const number = JSON.parse(event.body ?? '{}').payment.card.number as string;
     expect(Object.values(TEST_CARD_NUMBERS)).toContain(cardDigits(number));
-    expect(isValidCardNumber(number)).toBe(true);
+    expect(checkCardNumber(number).valid).toBe(true);
   });
 });
 
@@ -81,17 +127,19 @@ describe('events/checkout-api/valid-order.json', () => {
     expect(errorsOf(JSON.parse(event.body ?? ''))).toEqual([]);
   });
 
-  it('is accepted with 202 and published under its id', async () => {
+  it('is accepted with 202 and published under its id, its card reduced to network and last 4', async () => {
     const publisher = new InMemoryOrderPublisher();
     const response = await acceptOrder(event, {
       publisher,
       generateOrderId: () => 'generated',
+      now,
       ...testPowertools('checkout-api'),
     });
-    const order = JSON.parse(event.body ?? '') as Order;
+    const order = JSON.parse(event.body ?? '') as OrderRequest & { id: string };
     expect(response.statusCode).toBe(202);
     expect(JSON.parse(response.body)).toEqual({ orderId: order.id });
-    expect(publisher.published).toEqual([order]);
+    expect(publisher.published).toEqual([eventOf(order)]);
+    expect(publisher.published[0]?.payment.card).toEqual({ network: 'visa', last4: '1111' });
   });
 });
 
@@ -113,6 +161,7 @@ describe('events/checkout-api/invalid-order.json', () => {
     const response = await acceptOrder(event, {
       publisher,
       generateOrderId: () => 'generated',
+      now,
       ...testPowertools('checkout-api'),
     });
     expect(response.statusCode).toBe(400);
@@ -145,16 +194,27 @@ describe('events/checkout/sqs-batch-with-poison-message.json', () => {
 
   it('carries each valid order as a raw body with the amount, currency and customerId attributes', () => {
     for (const { record, result } of valid) {
-      expect(record.messageAttributes).toEqual(orderMessageAttributes(result as Order));
+      expect(record.messageAttributes).toEqual(orderMessageAttributes(result as OrderEvent));
     }
+  });
+
+  it('carries order events as the API publishes them: no card number, CVV, expiry or holder', () => {
+    for (const { record } of parsed) expectNoCardData(record.body);
+    for (const { record } of valid) {
+      expect(validateOrderEvent(JSON.parse(record.body))).toEqual({
+        valid: true,
+        value: JSON.parse(record.body),
+      });
+    }
+    expect(valid.some(({ record }) => JSON.parse(record.body).payment.card)).toBe(true);
   });
 
   it('has valid orders that the checkout function stores', async () => {
     const repository = new InMemoryOrderRepository();
     for (const { result } of valid) {
-      await expect(storeOrder(result as Order, { repository, ...testPowertools('checkout') })).resolves.toBe(
-        'stored',
-      );
+      await expect(
+        storeOrder(result as OrderEvent, { repository, ...testPowertools('checkout') }),
+      ).resolves.toBe('stored');
     }
     expect(repository.size).toBe(2);
   });
@@ -182,6 +242,17 @@ describe('events/replay/sqs-batch-from-the-replay-queue.json', () => {
     for (const record of event.Records.slice(0, 2)) {
       const order = parseOrderMessage(record.body);
       expect(record.messageAttributes).toEqual(orderMessageAttributes(order));
+    }
+  });
+
+  it('carries order events as the API publishes them: no card number, CVV, expiry or holder', () => {
+    for (const record of event.Records) {
+      expectNoCardData(record.body);
+      const body = JSON.parse(record.body);
+      if (body.payment.card) expect(body.payment.card).toEqual({ network: 'visa', last4: '1111' });
+    }
+    for (const record of event.Records.slice(0, 2)) {
+      expect(validateOrderEvent(JSON.parse(record.body)).valid).toBe(true);
     }
   });
 });

@@ -7,13 +7,13 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbOrderRepository, type OrderRecord } from '../../../src/adapters/dynamodb-order-repository';
-import { storedOrderChecksum, toStoredOrder } from '../../../src/domain/order';
-import { anOrder } from '../../factories/order';
+import { storedOrderChecksum } from '../../../src/domain/order';
+import { anOrderEvent } from '../../factories/order';
 
 const TABLE_NAME = 'checkout-CheckoutTable-1A2B3C';
 
 const aRecord = (id = 'order-ddb-1'): OrderRecord => {
-  const order = toStoredOrder(anOrder({ id }));
+  const order = anOrderEvent({ id });
   return { order, checksum: storedOrderChecksum(order) };
 };
 
@@ -53,6 +53,13 @@ describe('DynamoDbOrderRepository', () => {
         ConditionExpression: 'attribute_not_exists(orderId)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
+    });
+
+    it('writes the order event as it is: of the card, only its network and last 4 digits', async () => {
+      await repository.insert(aRecord('order-ddb-6'));
+      const item = dynamodb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+      expect(item?.payment.card).toEqual({ network: 'visa', last4: '1111' });
+      expect(JSON.stringify(item)).not.toMatch(/4111111111111111|"(cvv|expiry|holder|number)"/);
     });
 
     it('returns the item that already has the id instead of overwriting it', async () => {

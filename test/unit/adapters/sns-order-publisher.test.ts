@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SnsOrderPublisher } from '../../../src/adapters/sns-order-publisher';
-import { anOrder } from '../../factories/order';
+import { anOrderEvent } from '../../factories/order';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:checkout-CheckoutEventsTopic-1A2B3C';
 
@@ -17,7 +17,7 @@ describe('SnsOrderPublisher', () => {
   afterAll(() => sns.restore());
 
   it('publishes the order as the message body to the topic, once', async () => {
-    const order = anOrder({ id: 'order-sns-1' });
+    const order = anOrderEvent({ id: 'order-sns-1' });
     await publisher.publish(order);
     const calls = sns.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
@@ -28,7 +28,7 @@ describe('SnsOrderPublisher', () => {
 
   it('adds the amount (as a Number), currency and customer id as message attributes for filter policies', async () => {
     await publisher.publish(
-      anOrder({ customer: { id: 'customer-7' }, payment: { amount: 59.97, currency: 'GBP' } }),
+      anOrderEvent({ customer: { id: 'customer-7' }, payment: { amount: 59.97, currency: 'GBP' } }),
     );
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes).toEqual({
       amount: { DataType: 'Number', StringValue: '59.97' },
@@ -38,7 +38,7 @@ describe('SnsOrderPublisher', () => {
   });
 
   it('writes a whole amount as a plain number that a numeric filter can compare', async () => {
-    await publisher.publish(anOrder({ payment: { amount: 100 } }));
+    await publisher.publish(anOrderEvent({ payment: { amount: 100 } }));
     const amount = sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes?.amount;
     expect(amount).toEqual({ DataType: 'Number', StringValue: '100' });
   });
@@ -51,6 +51,6 @@ describe('SnsOrderPublisher', () => {
       message: 'Internal error',
     });
     sns.on(PublishCommand).rejects(failure);
-    await expect(publisher.publish(anOrder())).rejects.toBe(failure);
+    await expect(publisher.publish(anOrderEvent())).rejects.toBe(failure);
   });
 });

@@ -8,7 +8,8 @@ import {
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { aCheckoutRequestEvent } from '../../../factories/api-gateway';
 import { aLambdaContext } from '../../../factories/lambda-context';
-import { anOrderInput } from '../../../factories/order';
+import { anOrderEvent, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { cardDataIn } from '../../../helpers/card-data';
 import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
 import { QUIET_POWERTOOLS, useMotoServer } from '../../../helpers/moto';
 
@@ -72,7 +73,11 @@ describe('the checkout API function against moto', () => {
     expect(JSON.parse(response.body)).toEqual({ orderId: 'order-integration-1' });
     const [message, ...others] = await receiveAll();
     expect(others).toHaveLength(0);
-    expect(JSON.parse(message?.Body ?? '')).toEqual({ ...order, id: 'order-integration-1' });
+    expect(JSON.parse(message?.Body ?? '')).toEqual(
+      anOrderEvent({ ...order, payment: order.payment, id: 'order-integration-1' }),
+    );
+    expect(JSON.parse(message?.Body ?? '').payment.card).toEqual({ network: 'visa', last4: '1111' });
+    expect(cardDataIn(message?.Body ?? '', { number: TEST_CARD_NUMBERS.visa, cvv: '123' })).toEqual([]);
     expect(message?.MessageAttributes).toMatchObject({
       amount: { DataType: 'Number', StringValue: String(order.payment.amount) },
       currency: { DataType: 'String', StringValue: order.payment.currency },

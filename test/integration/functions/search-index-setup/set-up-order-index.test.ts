@@ -3,13 +3,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Client } from '@opensearch-project/opensearch';
 import { type OpenSearchNode, startOpenSearchNode } from '../../../../local/opensearch/opensearch-node';
 import { plainOpenSearchClient } from '../../../../src/adapters/opensearch-client';
-import type { Order } from '../../../../src/domain/order';
+import type { OrderEvent } from '../../../../src/domain/order';
 import { ORDER_MAPPINGS, rotatedIndexName } from '../../../../src/domain/search';
 import {
   removeOrderIndexSetup,
   setUpOrderIndex,
 } from '../../../../src/functions/search-index-setup/set-up-order-index';
-import { anOrderOfAmount } from '../../../factories/order';
+import { anOrderEvent, anOrderOfAmount } from '../../../factories/order';
 import { makeTempDir } from '../../../helpers/local-runtime';
 
 // A real OpenSearch node from local/opensearch/runner: without a JDK 17+ these tests fail and say why.
@@ -17,11 +17,10 @@ jest.setTimeout(120_000);
 
 const SETTINGS = { indexName: 'orders', replicas: 0, retentionDays: 30 };
 
-/** An order as the transform indexes it: without card data. */
-const indexedOrder = (amount: number, overrides: Parameters<typeof anOrderOfAmount>[1] = {}) => {
+/** An order as the transform indexes it: the order event, its card reduced to network and last 4. */
+const indexedOrder = (amount: number, overrides: Parameters<typeof anOrderOfAmount>[1] = {}): OrderEvent => {
   const order = anOrderOfAmount(amount, overrides);
-  const { card: _card, ...payment } = order.payment;
-  return { ...order, payment } as Omit<Order, 'payment'> & { payment: Omit<Order['payment'], 'card'> };
+  return anOrderEvent({ ...order, payment: order.payment });
 };
 
 /** A field of an index mapping, with its sub-fields. */
@@ -120,6 +119,8 @@ describe('setUpOrderIndex on a real OpenSearch node', () => {
       expect(field('id')).toEqual({ type: 'keyword' });
       expect(field('customer.id')).toEqual({ type: 'keyword' });
       expect(field('items.sku')).toEqual({ type: 'keyword' });
+      expect(field('payment.card.network')).toEqual({ type: 'keyword' });
+      expect(field('payment.card.last4')).toEqual({ type: 'keyword' });
       expect(field('customer.name')).toEqual({
         type: 'text',
         fields: { raw: { type: 'keyword', ignore_above: 256 } },

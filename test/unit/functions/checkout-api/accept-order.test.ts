@@ -1,3 +1,4 @@
+import type { OrderEvent, OrderRequest } from '../../../../src/domain/order';
 import {
   type AcceptOrderDependencies,
   acceptOrder,
@@ -20,6 +21,22 @@ const aRequest = (body: unknown, overrides: Partial<CheckoutRequest> = {}): Chec
   ...overrides,
 });
 
+/** The time of every test: anOrderInput's card expires 12/29. */
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+/** The event the API should publish for a valid request: its card reduced to network and last 4. */
+const eventOf = (request: OrderRequest, id = request.id ?? 'generated-order-id'): OrderEvent => {
+  const { card, ...payment } = request.payment;
+  const digits = card?.number.replace(/[^0-9]/g, '') ?? '';
+  return {
+    ...request,
+    id,
+    payment: card
+      ? { ...payment, card: { network: card.network ?? 'visa', last4: digits.slice(-4) } }
+      : payment,
+  } as OrderEvent;
+};
+
 const bodyOf = (response: CheckoutResponse): { orderId?: string; message?: string; errors?: string[] } =>
   JSON.parse(response.body);
 
@@ -34,6 +51,7 @@ describe('acceptOrder', () => {
     dependencies = {
       publisher,
       generateOrderId: () => 'generated-order-id',
+      now: () => NOW,
       ...testPowertools('checkout-api'),
     };
   });
@@ -41,12 +59,12 @@ describe('acceptOrder', () => {
   afterEach(() => output.restore());
 
   describe('an order it accepts', () => {
-    it('answers 202 with the order id the client gave and publishes the order', async () => {
+    it('answers 202 with the order id the client gave and publishes the order event', async () => {
       const order = anOrder({ id: 'client-order-1' });
       const response = await acceptOrder(aRequest(order), dependencies);
       expect(response.statusCode).toBe(202);
       expect(bodyOf(response)).toEqual({ orderId: 'client-order-1' });
-      expect(publisher.published).toEqual([order]);
+      expect(publisher.published).toEqual([eventOf(order)]);
     });
 
     it('generates an id when the order has none, and publishes the order under it', async () => {
@@ -54,13 +72,36 @@ describe('acceptOrder', () => {
       const response = await acceptOrder(aRequest(input), dependencies);
       expect(response.statusCode).toBe(202);
       expect(bodyOf(response)).toEqual({ orderId: 'generated-order-id' });
-      expect(publisher.published).toEqual([{ ...input, id: 'generated-order-id' }]);
+      expect(publisher.published).toEqual([eventOf(input, 'generated-order-id')]);
     });
 
-    it('publishes the full order, card included, since replay re-feeds checkout processing from it', async () => {
-      const order = anOrder();
+    it('publishes of the card only its network and last 4 digits', async () => {
+      const order = anOrder({ payment: { card: { network: 'mastercard', number: '5555 5555 5555 4444' } } });
       await acceptOrder(aRequest(order), dependencies);
-      expect(publisher.published[0]?.payment.card).toEqual(order.payment.card);
+      expect(publisher.published[0]?.payment.card).toEqual({ network: 'mastercard', last4: '4444' });
+    });
+
+    it('publishes the network the number says when the client names none', async () => {
+      const order = structuredClone(anOrder()) as OrderRequest;
+      order.payment.card = {
+        number: TEST_CARD_NUMBERS.amex,
+        expiry: '12/29',
+        holder: 'A HOLDER',
+        cvv: '1234',
+      };
+      expect((await acceptOrder(aRequest(order), dependencies)).statusCode).toBe(202);
+      expect(publisher.published[0]?.payment.card).toEqual({ network: 'amex', last4: '0005' });
+    });
+
+    it('accepts a card that expires at the end of the current month', async () => {
+      const order = anOrder({ payment: { card: { expiry: '11/26' } } });
+      expect((await acceptOrder(aRequest(order), dependencies)).statusCode).toBe(202);
+    });
+
+    it('keeps the order id hold-1795937317-802 as it is', async () => {
+      const response = await acceptOrder(aRequest(anOrder({ id: 'hold-1795937317-802' })), dependencies);
+      expect(bodyOf(response)).toEqual({ orderId: 'hold-1795937317-802' });
+      expect(publisher.published[0]?.id).toBe('hold-1795937317-802');
     });
 
     it('answers with a JSON content type', async () => {
@@ -94,7 +135,7 @@ describe('acceptOrder', () => {
       const body = Buffer.from(JSON.stringify(order), 'utf8').toString('base64');
       const response = await acceptOrder(aRequest(body, { isBase64Encoded: true }), dependencies);
       expect(response.statusCode).toBe(202);
-      expect(publisher.published).toEqual([order]);
+      expect(publisher.published).toEqual([eventOf(order)]);
     });
 
     it('accepts a body of exactly the size limit', async () => {
@@ -158,6 +199,52 @@ describe('acceptOrder', () => {
       ['a schema violation', 400, 'Invalid order', aRequest({ ...anOrderInput(), coupon: 'FREE' })],
       ['an amount mismatch', 400, 'Invalid order', aRequest(anOrderInput({ payment: { amount: 1 } }))],
       ['JSON that is not an object', 400, 'Invalid order', aRequest([anOrder()])],
+      [
+        'a card number that fails the Luhn check',
+        400,
+        'Invalid order',
+        aRequest(anOrderInput({ payment: { card: { number: '4111111111111112' } } })),
+      ],
+      [
+        'a card number no network issues',
+        400,
+        'Invalid order',
+        aRequest(anOrderInput({ payment: { card: { number: '411111111111116' } } })),
+      ],
+      [
+        'a network that does not match the number',
+        400,
+        'Invalid order',
+        aRequest(anOrderInput({ payment: { card: { network: 'amex' } } })),
+      ],
+      [
+        'an expired card',
+        400,
+        'Invalid order',
+        aRequest(anOrderInput({ payment: { card: { expiry: '10/26' } } })),
+      ],
+      [
+        'an order id holding a card number',
+        400,
+        'Invalid order',
+        aRequest(anOrder({ id: `order-${TEST_CARD_NUMBERS.visa}` })),
+      ],
+      [
+        'a customer id holding a card number',
+        400,
+        'Invalid order',
+        aRequest(anOrderInput({ customer: { id: TEST_CARD_NUMBERS.mastercard } })),
+      ],
+      [
+        'a SKU holding a card number',
+        400,
+        'Invalid order',
+        aRequest(
+          anOrderInput({
+            items: [{ sku: `SKU-${TEST_CARD_NUMBERS.amex}`, name: 'A', quantity: 1, unitPrice: 59.97 }],
+          }),
+        ),
+      ],
     ];
 
     it.each(rejected)('rejects %s with %d and publishes nothing', async (_, statusCode, message, request) => {
@@ -287,6 +374,160 @@ describe('acceptOrder', () => {
       expect(output.jsonLines().length).toBeGreaterThan(0);
       expect(cardDataIn(output.text(), card)).toEqual([]);
       expect(cardDataIn(response.body, card)).toEqual([]);
+    });
+
+    const toDigits = (text: string, zero: number) =>
+      text.replace(/[0-9]/g, (digit) => String.fromCodePoint(zero + Number(digit)));
+    /** The card number as people and systems write it in a text. */
+    const written: [string, string][] = [
+      ['plain', card.number],
+      ['spaced', '5555 5555 5555 4444'],
+      ['dashed', '5555-5555-5555-4444'],
+      ['dotted', '5555.5555.5555.4444'],
+      ['slashed', '5555/5555/5555/4444'],
+      ['underscored', '5555_5555_5555_4444'],
+      ['em-dashed', '5555\u20145555\u20145555\u20144444'],
+      ['with thin spaces', '5555\u20095555\u20095555\u20094444'],
+      ['with zero-width joiners', '5555\u200d5555\u200d5555\u200d4444'],
+      ['URL-encoded', '5555%205555%205555%204444'],
+      ['in full-width digits', toDigits(card.number, 0xff10)],
+      ['in Arabic-Indic digits', toDigits(card.number, 0x0660)],
+    ];
+    /** Whether a text holds the card number in any of the ways it is written here, digits of any script. */
+    const holdsTheNumber = (text: string) =>
+      cardDataIn(text, card).length > 0 ||
+      written.some(([, form]) => text.includes(form)) ||
+      text
+        .normalize('NFKC')
+        .replace(/[^0-9]/g, '')
+        .includes(card.number.slice(0, 12));
+
+    it.each(written)(
+      'is not in the published message when the client writes it %s in its texts',
+      async (_, number) => {
+        const request = anOrder({
+          notes: `Charge ${number}, CVV ${card.cvv}`,
+          shipping: { line2: `card ${number}` },
+          items: [{ sku: 'GIFT-1', name: `Gift card ${number}`, quantity: 1, unitPrice: 59.97 }],
+          payment: {
+            amount: 59.97,
+            card: { network: 'mastercard', ...card, expiry: '07/31', holder: 'A CARDHOLDER' },
+          },
+        });
+        const response = await acceptOrder(aRequest(request), dependencies);
+        expect(response.statusCode).toBe(202);
+        const message = JSON.stringify(publisher.published);
+        expect(holdsTheNumber(message)).toBe(false);
+        for (const secret of [
+          '07/31',
+          'A CARDHOLDER',
+          '"cvv"',
+          '"expiry"',
+          '"holder"',
+          '"number"',
+          card.cvv,
+        ]) {
+          expect(message).not.toContain(secret);
+        }
+        expect(publisher.published[0]?.payment.card).toEqual({ network: 'mastercard', last4: '4444' });
+        expect(holdsTheNumber(output.text())).toBe(false);
+      },
+    );
+
+    it.each(['5555 5555 5555 4444', '5555-5555-5555-4444', '5555 - 5555 - 5555 - 4444'])(
+      'is not in the published message when the card number is written %s',
+      async (number) => {
+        await acceptOrder(aRequest(withCard({ payment: { card: { number } } })), dependencies);
+        expect(publisher.published).toHaveLength(1);
+        expect(holdsTheNumber(JSON.stringify(publisher.published))).toBe(false);
+      },
+    );
+
+    /** The request with every string replaced by `text`. */
+    const everywhere = (value: unknown, text: string): unknown => {
+      if (typeof value === 'string') return text;
+      if (Array.isArray(value)) return value.map((child) => everywhere(child, text));
+      if (value !== null && typeof value === 'object')
+        return Object.fromEntries(
+          Object.entries(value).map(([key, child]) => [key, everywhere(child, text)]),
+        );
+      return value;
+    };
+
+    it.each(written)(
+      'is not in a 400 that names the fields, when it is in every field written %s',
+      async (_, number) => {
+        const request = { ...(everywhere(anOrder({ notes: 'n' }), number) as object), [number]: number };
+        const response = await acceptOrder(aRequest(request), dependencies);
+        expect(response.statusCode).toBe(400);
+        const { errors } = bodyOf(response);
+        expect(errors?.length).toBeGreaterThan(5);
+        expect(errors).toEqual(
+          expect.arrayContaining([
+            'id must not hold a card number',
+            'customer.id must not hold a card number',
+          ]),
+        );
+        expect(holdsTheNumber(response.body)).toBe(false);
+        expect(holdsTheNumber(output.text())).toBe(false);
+        expect(publisher.published).toEqual([]);
+      },
+    );
+  });
+
+  describe('the card rules, checked in memory', () => {
+    const errorsOf = async (request: unknown) => {
+      const response = await acceptOrder(aRequest(request), dependencies);
+      expect(response.statusCode).toBe(400);
+      expect(publisher.published).toEqual([]);
+      return bodyOf(response).errors;
+    };
+
+    it('refuses a card number that fails the Luhn check, naming the field', async () => {
+      expect(await errorsOf(anOrderInput({ payment: { card: { number: '4111 1111 1111 1112' } } }))).toEqual([
+        'payment.card.number is not a valid card number (check digit)',
+      ]);
+    });
+
+    it('refuses a card number no network issues, naming the field', async () => {
+      expect(await errorsOf(anOrderInput({ payment: { card: { number: '0000 0000 0000 0000' } } }))).toEqual([
+        'payment.card.number is not a number any card network issues',
+      ]);
+    });
+
+    it('refuses a network that does not match the number', async () => {
+      expect(await errorsOf(anOrderInput({ payment: { card: { network: 'jcb' } } }))).toEqual([
+        'payment.card.network does not match the card number',
+      ]);
+    });
+
+    it('refuses an expired card, judged at the time `now` gives', async () => {
+      const request = anOrderInput({ payment: { card: { expiry: '12/29' } } });
+      const later = { ...dependencies, now: () => new Date('2030-01-01T00:00:00Z') };
+      const response = await acceptOrder(aRequest(request), later);
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).errors).toEqual(['payment.card.expiry is in the past: the card has expired']);
+      expect(publisher.published).toEqual([]);
+    });
+
+    it('asks for the time once per request', async () => {
+      const now = jest.fn(() => NOW);
+      await acceptOrder(aRequest(anOrderInput()), { ...dependencies, now });
+      expect(now).toHaveBeenCalledTimes(1);
+    });
+
+    it.each([
+      ['id', anOrder({ id: `order-${TEST_CARD_NUMBERS.visa}` })],
+      ['customer.id', anOrderInput({ customer: { id: `customer-${TEST_CARD_NUMBERS.amex}` } })],
+      [
+        'items[0].sku',
+        anOrderInput({
+          items: [{ sku: TEST_CARD_NUMBERS.mastercard, name: 'A', quantity: 1, unitPrice: 59.97 }],
+        }),
+      ],
+    ])('refuses an identifier holding a card number, naming %s and not the value', async (field, request) => {
+      const errors = await errorsOf(request);
+      expect(errors).toEqual([`${field} must not hold a card number`]);
     });
   });
 });

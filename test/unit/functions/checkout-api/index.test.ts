@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { aCheckoutRequestEvent } from '../../../factories/api-gateway';
-import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { anOrder, anOrderEvent, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
 import { expectStartUpToFailWithout, useFunctionHandler } from '../../../helpers/handler-environment';
@@ -42,7 +42,33 @@ describe('the checkout API handler', () => {
       TopicArn: TOPIC_ARN,
       MessageAttributes: { amount: { DataType: 'Number', StringValue: '59.97' } },
     });
-    expect(JSON.parse(calls[0]?.args[0].input.Message ?? '')).toEqual(order);
+    expect(JSON.parse(calls[0]?.args[0].input.Message ?? '')).toEqual(
+      anOrderEvent({ ...order, payment: order.payment }),
+    );
+  });
+
+  it('publishes the card only as its network and last 4 digits', async () => {
+    const order = anOrder({
+      id: 'api-order-3',
+      notes: `Charge 5555-5555-5555-4444 please`,
+      payment: {
+        card: {
+          network: 'mastercard',
+          number: '5555 5555 5555 4444',
+          cvv: '8642',
+          expiry: '07/31',
+          holder: 'A CARDHOLDER',
+        },
+      },
+    });
+    expect((await handler(aCheckoutRequestEvent(order))).statusCode).toBe(202);
+    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(JSON.parse(message).payment.card).toEqual({ network: 'mastercard', last4: '4444' });
+    expect(JSON.parse(message).notes).toBe('Charge ****-****-****-4444 please');
+    expect(cardDataIn(message, { number: TEST_CARD_NUMBERS.mastercard, cvv: '8642' })).toEqual([]);
+    for (const secret of ['07/31', 'A CARDHOLDER', '"cvv"', '"expiry"', '"holder"', '"number"']) {
+      expect(message).not.toContain(secret);
+    }
   });
 
   it('gives an order without an id a UUID', async () => {
@@ -67,11 +93,43 @@ describe('the checkout API handler', () => {
       aCheckoutRequestEvent(anOrder(), { headers: { 'Content-Type': 'text/plain' } }),
     ],
     ['no headers', 415, aCheckoutRequestEvent(anOrder(), { headers: null })],
+    ['an expired card', 400, aCheckoutRequestEvent(anOrderInput({ payment: { card: { expiry: '01/20' } } }))],
+    [
+      'an order id holding a card number',
+      400,
+      aCheckoutRequestEvent(anOrder({ id: `order-${TEST_CARD_NUMBERS.visa}` })),
+    ],
+    [
+      'a card number that fails the Luhn check',
+      400,
+      aCheckoutRequestEvent(anOrderInput({ payment: { card: { number: '4111111111111112' } } })),
+    ],
   ])('answers %s with %d and publishes nothing', async (_, statusCode, event) => {
     const response = await handler(event);
     expect(response.statusCode).toBe(statusCode);
     expect(bodyOf(response).errors.length).toBeGreaterThan(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('names the field, never the value, when an identifier holds a card number', async () => {
+    const response = await handler(
+      aCheckoutRequestEvent(anOrderInput({ customer: { id: `customer-${TEST_CARD_NUMBERS.amex}` } })),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toEqual({
+      message: 'Invalid order',
+      errors: ['customer.id must not hold a card number'],
+    });
+    expect(
+      cardDataIn(response.body + output.text(), { number: TEST_CARD_NUMBERS.amex, cvv: '8642' }),
+    ).toEqual([]);
+  });
+
+  it('checks the expiry against the current time', async () => {
+    const response = await handler(
+      aCheckoutRequestEvent(anOrderInput({ payment: { card: { expiry: '01/20' } } })),
+    );
+    expect(bodyOf(response).errors).toEqual(['payment.card.expiry is in the past: the card has expired']);
   });
 
   it('answers 503 with a generic message when the topic cannot be reached', async () => {

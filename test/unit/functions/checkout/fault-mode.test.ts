@@ -1,11 +1,11 @@
-import { storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { storedOrderChecksum } from '../../../../src/domain/order';
 import {
   corruptedCopy,
   FAULT_MODES,
   parseFaultMode,
   SimulatedOutageError,
 } from '../../../../src/functions/checkout/fault-mode';
-import { anOrder } from '../../../factories/order';
+import { anOrderEvent } from '../../../factories/order';
 
 describe('parseFaultMode', () => {
   it.each(FAULT_MODES)('reads %s', (mode) => {
@@ -41,7 +41,7 @@ describe('SimulatedOutageError', () => {
 });
 
 describe('corruptedCopy', () => {
-  const stored = toStoredOrder(anOrder({ id: 'order-fault-1' }));
+  const stored = anOrderEvent({ id: 'order-fault-1' });
 
   it('loses the items and the amount, and keeps everything else', () => {
     const damaged = corruptedCopy(stored);

@@ -8,9 +8,15 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type Order, storedOrderChecksum, toStoredOrder } from '../../../../src/domain/order';
+import { type OrderEvent, storedOrderChecksum } from '../../../../src/domain/order';
 import { corruptedCopy } from '../../../../src/functions/checkout/fault-mode';
-import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import {
+  anOrder,
+  anOrderEvent,
+  anOrderInput,
+  type OrderRequestWithId,
+  TEST_CARD_NUMBERS,
+} from '../../../factories/order';
 import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
@@ -21,11 +27,15 @@ const FAULT_MODE_PARAMETER = '/checkout-test/CheckoutFaultMode';
 const MODULE = '../../../../src/functions/checkout/index';
 
 const card = { number: TEST_CARD_NUMBERS.visa, cvv: '8642' };
-const anOrderWithCard = (id: string): Order => anOrder({ id, payment: { card } });
+/** A whole order with its card, as another publisher to the topic might send it. */
+const anOrderWithCard = (id: string) => anOrder({ id, payment: { card } });
+
+/** The event stored for an order message: the card reduced to network and last 4. */
+const eventOf = (order: OrderRequestWithId): OrderEvent => anOrderEvent({ ...order, payment: order.payment });
 
 /** The item the table holds for an order, in DynamoDB's marshalled form, as a failed condition returns it. */
-const itemOf = (order: Order, checksum?: string) => {
-  const stored = toStoredOrder(order);
+const itemOf = (order: OrderRequestWithId, checksum?: string) => {
+  const stored = eventOf(order);
   return marshall(
     { orderId: order.id, ...stored, checksum: checksum ?? storedOrderChecksum(stored) },
     { removeUndefinedValues: true },
@@ -139,8 +149,9 @@ describe('the checkout handler', () => {
     const order = anOrderWithCard('batch-order-5');
     await handler(anSqsEvent([anOrderRecord(order)]));
     const item = putItems()[0]?.Item;
-    expect(item?.payment).toEqual({ ...order.payment, card: { network: 'visa', last4: '1111' } });
-    expect(item?.checksum).toBe(storedOrderChecksum(toStoredOrder(order)));
+    const { card: _card, ...payment } = order.payment;
+    expect(item?.payment).toEqual({ ...payment, card: { network: 'visa', last4: '1111' } });
+    expect(item?.checksum).toBe(storedOrderChecksum(eventOf(order)));
   });
 
   it('treats a message delivered twice as done, without writing again', async () => {
@@ -269,6 +280,67 @@ describe('the checkout handler', () => {
       expect(output.jsonLines().length).toBeGreaterThan(0);
       expect(cardDataIn(output.text(), card)).toEqual([]);
     });
+
+    it.each(scenarios)('is never written to the table for %s', async (_, event, arrange) => {
+      arrange();
+      await handler(event()).catch(() => undefined);
+      const written = JSON.stringify(putItems());
+      expect(cardDataIn(written, card)).toEqual([]);
+      expect(written).not.toMatch(/"(cvv|expiry|holder|number)"/);
+    });
+
+    it.each([
+      ['spaced', '4111 1111 1111 1111', '**** **** **** 1111'],
+      ['dotted', '4111.1111.1111.1111', '****.****.****.1111'],
+      ['with no-break spaces', '4111\u00a01111\u00a01111\u00a01111', '****\u00a0****\u00a0****\u00a01111'],
+      ['URL-encoded', '4111%2D1111%2D1111%2D1111', '****%2D****%2D****%2D1111'],
+      [
+        'in full-width digits',
+        '\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11',
+        '************\uff11\uff11\uff11\uff11',
+      ],
+    ])(
+      'is masked in the texts of a message from another publisher, written %s, before it is stored or logged',
+      async (_, written, masked) => {
+        const order = anOrder({
+          id: 'other-publisher-1',
+          notes: `Charge ${written}`,
+          shipping: { line2: written },
+          items: [{ sku: 'GIFT-1', name: `Gift ${written}`, quantity: 1, unitPrice: 59.97 }],
+          payment: { amount: 59.97, card },
+        });
+        await expect(handler(anSqsEvent([anOrderRecord(order)]))).resolves.toEqual({ batchItemFailures: [] });
+        const item = putItems()[0]?.Item;
+        expect(item?.notes).toBe(`Charge ${masked}`);
+        expect(item?.shipping.line2).toBe(masked);
+        expect(item?.items[0].name).toBe(`Gift ${masked}`);
+        expect(item?.payment.card).toEqual({ network: 'visa', last4: '1111' });
+        expect(item?.orderId).toBe('other-publisher-1');
+        expect(JSON.stringify(item)).not.toContain(written);
+        expect(output.text()).not.toContain(written);
+      },
+    );
+  });
+
+  it('stores an order event from the API as it is, keyed by its id', async () => {
+    const event = anOrderEvent({ id: 'hold-1795937317-802' });
+    await handler(anSqsEvent([anOrderRecord(event)]));
+    expect(putItems()).toEqual([
+      expect.objectContaining({
+        Item: { orderId: 'hold-1795937317-802', ...event, checksum: storedOrderChecksum(event) },
+      }),
+    ]);
+  });
+
+  it('stores an order with a whole card from another publisher exactly as the API would have published it', async () => {
+    const whole = anOrderWithCard('batch-order-12');
+    await handler(anSqsEvent([anOrderRecord(whole)]));
+    const event = eventOf(whole);
+    expect(putItems()[0]?.Item).toEqual({
+      orderId: whole.id,
+      ...event,
+      checksum: storedOrderChecksum(event),
+    });
   });
 
   it.each(['CHECKOUT_TABLE_NAME', 'FAULT_MODE_PARAMETER_NAME'])(
@@ -366,7 +438,7 @@ describe('the checkout handler', () => {
       const order = anOrderWithCard('fault-corrupt-1');
       const response = await handler(anSqsEvent([anOrderRecord(order)]));
       expect(response).toEqual({ batchItemFailures: [] });
-      const stored = toStoredOrder(order);
+      const stored = eventOf(order);
       expect(putItems()).toEqual([
         expect.objectContaining({
           TableName: TABLE_NAME,
@@ -378,7 +450,7 @@ describe('the checkout handler', () => {
 
     it('set back to "off" lets the same message repair the damaged item', async () => {
       const order = anOrderWithCard('fault-corrupt-2');
-      const stored = toStoredOrder(order);
+      const stored = eventOf(order);
       const checksum = storedOrderChecksum(stored);
       const damaged = marshall(
         { orderId: order.id, ...corruptedCopy(stored), checksum },
