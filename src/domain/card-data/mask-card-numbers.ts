@@ -54,6 +54,12 @@ interface Group {
   digits: string;
 }
 
+/** Letters of scripts written with spaces between words: a CJK or Thai character next to a number is not one token with it. */
+const SPACELESS_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+const isWordLetter = (character: string | undefined): boolean =>
+  character !== undefined && /\p{L}/u.test(character) && !SPACELESS_SCRIPT.test(character);
+
 const isLetterOrDigit = (character: string | undefined): boolean =>
   character !== undefined && /[\p{L}\p{Nd}]/u.test(character);
 
@@ -70,8 +76,8 @@ const isInsideToken = (text: string, start: number, end: number): boolean => {
   const before = text[start - 1];
   const after = text[end];
   const encodedBefore = start >= 3 && text[start - 3] === '%';
-  if (!encodedBefore && /\p{L}/u.test(before ?? '')) return true;
-  if (/\p{L}/u.test(after ?? '')) return true;
+  if (!encodedBefore && isWordLetter(before)) return true;
+  if (isWordLetter(after)) return true;
   if (isJoiner(before) && isLetterOrDigit(text[start - 2]) && !(start >= 4 && text[start - 4] === '%'))
     return true;
   if (isJoiner(after) && isLetterOrDigit(text[end + 1])) return true;
@@ -279,6 +285,17 @@ export const maskCardNumbers = (text: string, context: CardContext = 'none'): Ma
   RUN.lastIndex = 0;
   for (let match = RUN.exec(result); match !== null; match = RUN.exec(result)) {
     const runStart = match.index;
+    // A run that starts inside a URL encoding (`%20` + `4111...`): look again after the encoding.
+    const escapeAt =
+      result[runStart - 1] === '%' ? runStart - 1 : result[runStart - 2] === '%' ? runStart - 2 : -1;
+    if (
+      escapeAt >= 0 &&
+      /^%[0-9A-Fa-f]{2}/.test(result.slice(escapeAt, escapeAt + 3)) &&
+      escapeAt + 3 > runStart
+    ) {
+      RUN.lastIndex = escapeAt + 3;
+      continue;
+    }
     const runEnd = runStart + match[0].length;
     masked += maskRun(result, runStart, runEnd, context, maskedOffsets);
   }

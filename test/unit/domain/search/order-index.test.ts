@@ -163,9 +163,17 @@ describe('ORDER_MAPPINGS', () => {
     expect(properties.notes).toEqual({ type: 'text' });
   });
 
-  it('has no field for card data, which the transform removes', () => {
-    expect(Object.keys(properties.payment.properties).sort()).toEqual(['amount', 'currency', 'method']);
-    expect(JSON.stringify(ORDER_MAPPINGS)).not.toMatch(/card|cvv/i);
+  it('types of the card only what the transform keeps: its network and last 4 digits, as keywords', () => {
+    expect(Object.keys(properties.payment.properties).sort()).toEqual([
+      'amount',
+      'card',
+      'currency',
+      'method',
+    ]);
+    expect(properties.payment.properties.card).toEqual({
+      properties: { network: { type: 'keyword' }, last4: { type: 'keyword' } },
+    });
+    expect(JSON.stringify(ORDER_MAPPINGS)).not.toMatch(/number|cvv|cvc|expiry|holder|pan"/i);
   });
 });
 
