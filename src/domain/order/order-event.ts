@@ -16,7 +16,7 @@ export const toOrderEvent = (request: OrderRequest, id: string, cardNetwork?: st
       : payment,
   };
   // The copy is the walk's to change: sanitiseDocument reduces the card and masks the texts in place.
-  return sanitiseDocument(structuredClone(event)).value as OrderEvent;
+  return sanitiseDocument(structuredClone(event), { everyString: true }).value as OrderEvent;
 };
 
 /**
@@ -24,4 +24,5 @@ export const toOrderEvent = (request: OrderRequest, id: string, cardNetwork?: st
  * sensitive authentication data removed and card numbers masked, wherever they are (`sanitiseDocument`).
  * What comes back is then validated as an `OrderEvent`.
  */
-export const withoutCardData = (message: unknown): unknown => sanitiseDocument(message).value;
+export const withoutCardData = (message: unknown): unknown =>
+  sanitiseDocument(message, { everyString: true }).value;

@@ -12,8 +12,8 @@ export type Validation<T> = { valid: true; value: T } | { valid: false; errors: 
 const matchesOrderRequestSchema = validateOrderRequestSchema as ValidateFunction<OrderRequest>;
 const matchesOrderEventSchema = validateOrderEventSchema as ValidateFunction<OrderEvent>;
 
-/** A run of 6 digits or more, however separated: never echoed, even as an unknown field's name. */
-const DIGIT_RUNS = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd}){5,}/gu;
+/** A run of 6 digits or more, however separated (URL encodings too): never echoed, even as a field's name. */
+const DIGIT_RUNS = /\p{Nd}(?:(?:%[0-9A-Fa-f]{2}|[^\p{L}\p{Nd}]){0,9}\p{Nd}){5,}/gu;
 
 /** `/items/0/sku` -> `items[0].sku`: how a client would name the field. */
 export const fieldName = (pointer: string, child?: string): string => {
@@ -108,7 +108,8 @@ const businessRuleViolations = (
     ]),
   ];
   for (const [field, value] of identifiers) {
-    if (typeof value === 'string' && holdsCardNumber(value, 'identifier'))
+    // Refused wherever the event's masking would change it: an identifier must come out as it went in.
+    if (typeof value === 'string' && (holdsCardNumber(value, 'identifier') || holdsCardNumber(value, 'none')))
       errors.push(`${field} must not hold a card number`);
   }
 
