@@ -1,5 +1,5 @@
 import { isIssuedCardNumber, passesLuhn } from './card-networks';
-import { gapKind, MAX_SEPARATORS_IN_A_GAP, SEPARATOR } from './separators';
+import { digitRunPattern, gapKind, MAX_SEPARATORS_IN_A_GAP, SEPARATOR } from './separators';
 import { decimalDigitValue } from './unicode-digits';
 
 /** The fewest and most digits a card number has (ISO/IEC 7812 PANs). */
@@ -31,7 +31,7 @@ const GAP = `${SEPARATOR}{1,${MAX_SEPARATORS_IN_A_GAP}}`;
 const RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd})*`, 'gu');
 
 /** Whether a text holds a run of at least 12 digits: the one cheap test most strings stop at. */
-const HAS_LONG_RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd}){${MIN_CARD_DIGITS - 1}}`, 'u');
+const HAS_LONG_RUN = new RegExp(digitRunPattern(MIN_CARD_DIGITS, true), 'u');
 
 /** Words that say a card is being talked about, in the text before a number. */
 const CARD_WORDS =
