@@ -31,7 +31,8 @@ const GAP = `${SEPARATOR}{1,${MAX_SEPARATORS_IN_A_GAP}}`;
 const RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd})*`, 'gu');
 
 /** Whether a text holds a run of at least 12 digits: the one cheap test most strings stop at. */
-const HAS_LONG_RUN = new RegExp(digitRunPattern(MIN_CARD_DIGITS, true), 'u');
+const HAS_LONG_RUN = new RegExp(digitRunPattern(MIN_CARD_DIGITS, false), 'u');
+const HAS_LONG_RUN_ENCODED = new RegExp(digitRunPattern(MIN_CARD_DIGITS, true), 'u');
 
 /** Words that say a card is being talked about, in the text before a number. */
 const CARD_WORDS =
@@ -93,9 +94,9 @@ const groupsOf = (text: string, runStart: number, runEnd: number): Group[] => {
     const isDigit = (codePoint >= 48 && codePoint <= 57) || /\p{Nd}/u.test(String.fromCodePoint(codePoint));
     // A URL encoding holds digits that are not the number's: skip it whole.
     if (codePoint === 37) {
-      const escape = /^%[0-9a-fA-F]{2}/.exec(text.slice(index, index + 3));
+      const encoding = /^%[0-9a-fA-F]{2}/.exec(text.slice(index, index + 3));
       current = undefined;
-      index += escape ? 3 : 1;
+      index += encoding ? 3 : 1;
       continue;
     }
     if (isDigit) {
@@ -258,7 +259,8 @@ const maskVerificationCodes = (text: string): MaskResult => {
 
 /** Whether `text` may hold a card number: a run of 12 digits or more; `false` for nearly every string. */
 export const mayHoldCardNumber = (text: string): boolean =>
-  text.length >= MIN_CARD_DIGITS && HAS_LONG_RUN.test(text);
+  text.length >= MIN_CARD_DIGITS &&
+  (HAS_LONG_RUN.test(text) || (text.includes('%') && HAS_LONG_RUN_ENCODED.test(text)));
 
 /**
  * Masks the card numbers in `text` (SPEC §2): digit runs in any Unicode digits with any of the usual

@@ -77,27 +77,25 @@ const contextOf = (role: KeyRole): CardContext => {
   return 'none';
 };
 
-const RUNS = {
-  12: {
-    plain: new RegExp(digitRunPattern(12, false), 'u'),
-    encoded: new RegExp(digitRunPattern(12, true), 'u'),
-  },
-  13: {
-    plain: new RegExp(digitRunPattern(13, false), 'u'),
-    encoded: new RegExp(digitRunPattern(13, true), 'u'),
-  },
-} as const;
+const RUN_OF_12 = new RegExp(digitRunPattern(12, false), 'u');
+const RUN_OF_12_ENCODED = new RegExp(digitRunPattern(12, true), 'u');
+const RUN_OF_13 = new RegExp(digitRunPattern(13, false), 'u');
+const RUN_OF_13_ENCODED = new RegExp(digitRunPattern(13, true), 'u');
 
 /**
- * Whether a string may hold a card number: a run of at least `minDigits` digits as `maskCardNumbers` finds
- * them. Nearly every string fails it; it runs on every string of every record, so the slower pattern with
- * URL encodings only runs where a `%` is. (Defined here rather than imported: where modules are compiled to
- * CommonJS, as under tsx and Jest, a call into another module costs a getter per call.)
+ * Whether a string may hold a card number: a run of 13 digits (12 `inContext`: a 12-digit Maestro number
+ * under a card-like property name) as `maskCardNumbers` finds them. Nearly every string fails it; it runs
+ * on every string of every record, so the slower pattern with URL encodings only runs where a `%` is.
+ * (Defined here rather than imported: where modules are compiled to CommonJS, as under tsx and Jest, a
+ * call into another module costs a getter per call.)
  */
-const mayHoldCardNumber = (text: string, minDigits: 12 | 13): boolean => {
-  if (text.length < minDigits) return false;
-  const runs = RUNS[minDigits];
-  return runs.plain.test(text) || (text.includes('%') && runs.encoded.test(text));
+const mayHoldCardNumber = (text: string, inContext: boolean): boolean => {
+  if (inContext) {
+    return (
+      text.length >= 12 && (RUN_OF_12.test(text) || (text.includes('%') && RUN_OF_12_ENCODED.test(text)))
+    );
+  }
+  return text.length >= 13 && (RUN_OF_13.test(text) || (text.includes('%') && RUN_OF_13_ENCODED.test(text)));
 };
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
@@ -123,7 +121,7 @@ const counts: Omit<SanitisedDocument, 'value'> = {
 let everyString = false;
 
 const maskString = (text: string, context: CardContext): string => {
-  if (!everyString && !mayHoldCardNumber(text, context === 'none' ? 13 : 12)) return text;
+  if (!everyString && !mayHoldCardNumber(text, context !== 'none')) return text;
   const { text: masked, masked: found } = maskCardNumbers(text, context);
   counts.numbersMasked += found;
   return masked;
@@ -201,7 +199,10 @@ const sanitiseObject = (object: JsonObject, depth: number): void => {
     const child = object[key];
     if (typeof child === 'string') {
       // The common case, inlined: most strings are short or hold no run of digits.
-      if (everyString || (child.length >= 12 && (role !== KeyRole.Plain || mayHoldCardNumber(child, 13)))) {
+      if (
+        everyString ||
+        (child.length >= 12 && (role !== KeyRole.Plain || mayHoldCardNumber(child, false)))
+      ) {
         const masked = maskString(child, contextOf(role));
         if (masked !== child) setOwn(object, key, masked);
       }
@@ -211,7 +212,7 @@ const sanitiseObject = (object: JsonObject, depth: number): void => {
       const sanitised = sanitiseValue(child, role, depth + 1);
       if (sanitised !== child) setOwn(object, key, sanitised);
     }
-    if (!namesToMask && key.length >= 13 && mayHoldCardNumber(key, 13)) {
+    if (!namesToMask && key.length >= 13 && mayHoldCardNumber(key, false)) {
       namesToMask = maskCardNumbers(key).masked > 0;
     }
   }

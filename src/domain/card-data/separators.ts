@@ -45,8 +45,8 @@ const DASH_CHARACTER = new RegExp(`^[${DASHES}]$`, 'u');
 const DOT_CHARACTER = new RegExp(`^[${DOTS}]$`, 'u');
 const SLASH_CHARACTER = new RegExp(`^[${SLASHES}]$`, 'u');
 
-const decodedKind = (escape: string): SeparatorKind => {
-  const upper = escape.toUpperCase();
+const decodedKind = (encoding: string): SeparatorKind => {
+  const upper = encoding.toUpperCase();
   if (upper === '%2D' || upper.startsWith('%E2%80%9') || upper === '%E2%88%92' || upper === '%EF%BC%8D')
     return 'dash';
   if (upper === '%2E' || upper === '%EF%BC%8E') return 'dot';

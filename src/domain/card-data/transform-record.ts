@@ -69,8 +69,9 @@ export const maskUnparsedText = (raw: string): CardDataCounts & { text: string }
 const isJsonObject = (value: unknown): value is object =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const encode = (document: unknown): string =>
-  Buffer.from(`${JSON.stringify(document)}\n`, 'utf8').toString('base64');
+const encodeLine = (line: string): string => Buffer.from(`${line}\n`, 'utf8').toString('base64');
+
+const encode = (document: unknown): string => encodeLine(JSON.stringify(document));
 
 const quarantined = (text: string, reason: string): RecordTransformed => {
   const { text: maskedText, ...counts } = maskUnparsedText(text);
@@ -105,9 +106,13 @@ export const transformRecord = (data: Buffer | string): RecordTransformation => 
       if (!parsed.ok) return quarantined(text, `the record is ${parsed.error}`);
       sanitised = sanitiseDocument(parsed.value);
     }
+    const changed =
+      sanitised.cardObjectsReduced + sanitised.sensitiveAuthenticationDataRemoved + sanitised.numbersMasked >
+      0;
     return {
       result: 'Ok',
-      data: encode(sanitised.value),
+      // A record with nothing to remove that is already one line goes out as it came: no need to serialise.
+      data: changed || /[\n\r]/.test(text) ? encode(sanitised.value) : encodeLine(text),
       cardObjectsReduced: sanitised.cardObjectsReduced,
       sensitiveAuthenticationDataRemoved: sanitised.sensitiveAuthenticationDataRemoved,
       numbersMasked: sanitised.numbersMasked,

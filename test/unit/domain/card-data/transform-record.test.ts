@@ -112,7 +112,18 @@ describe('transformRecord', () => {
   });
 
   it('takes the bytes of a record as well as their base64', () => {
-    expect(outputOf(transformRecord(Buffer.from('{"a": 1}')))).toBe('{"a":1}\n');
+    expect(outputOf(transformRecord(Buffer.from('{"a": 1}')))).toBe('{"a": 1}\n');
+  });
+
+  it('gives back a one-line record with nothing to remove as it was written', () => {
+    const written = '{ "id" : "order-1", "amount": 1.50, "note": "\\u0041" }';
+    expect(outputOf(transformRecord(Buffer.from(written)))).toBe(`${written}\n`);
+  });
+
+  it('writes a record again, on one line, once something is removed from it', () => {
+    expect(outputOf(transformRecord(Buffer.from('{ "id" : "order-1", "cvv": "123" }')))).toBe(
+      '{"id":"order-1"}\n',
+    );
   });
 
   it('writes a pretty-printed document on one line', () => {
@@ -128,7 +139,7 @@ describe('transformRecord', () => {
 
   it('reads bytes that are not valid UTF-8 as text with replacement characters', () => {
     const bytes = Buffer.concat([Buffer.from('{"name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
-    expect(outputOf(transformRecord(bytes))).toBe('{"name":"caf\uFFFD"}\n');
+    expect(outputOf(transformRecord(bytes))).toBe('{"name": "caf\uFFFD"}\n');
   });
 
   describe('card numbers stored as JSON numbers', () => {
