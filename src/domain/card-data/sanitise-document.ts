@@ -56,18 +56,22 @@ enum KeyRole {
 }
 
 /** Keys repeat from record to record: their roles are computed once. */
-const keyRoles = new Map<string, KeyRole>();
+const keyRoles: Record<string, KeyRole> = Object.create(null);
+let keysRemembered = 0;
 const MAX_KEYS_REMEMBERED = 10_000;
 
 const roleOf = (key: string): KeyRole => {
-  let role = keyRoles.get(key);
+  let role = keyRoles[key];
   if (role !== undefined) return role;
   if (isSensitiveAuthenticationKey(key)) role = KeyRole.SensitiveAuthenticationData;
   else if (isCardObjectKey(key)) role = KeyRole.CardObject;
   else if (isCardNumberKey(key, false)) role = KeyRole.CardNumber;
   else if (isCardContextKey(key)) role = KeyRole.CardContext;
   else role = KeyRole.Plain;
-  if (keyRoles.size < MAX_KEYS_REMEMBERED) keyRoles.set(key, role);
+  if (keysRemembered < MAX_KEYS_REMEMBERED) {
+    keyRoles[key] = role;
+    keysRemembered += 1;
+  }
   return role;
 };
 
