@@ -39,7 +39,8 @@ export const name = 'card-data transform';
 export const description =
   `A Firehose transformation event of ~${TARGET_BASE64_BYTES / MiB} MiB (base64 data) of generated orders ` +
   `(80 % paid by card, 1 % with a card number in their notes); ${RUNS} rounds after ${WARM_UP_RUNS} ` +
-  `warm-up rounds, each running both steps back to back, in this Node ${process.version} process. ` +
+  `warm-up rounds, each running both steps back to back, in a fresh Node ${process.version} process that ` +
+  'runs them from an esbuild bundle, as Lambda runs the function (bench/lib/transform-throughput-probe.ts). ' +
   'floor = base64 decode + JSON.parse + JSON.stringify + "\\n" + base64 encode per record; transform = ' +
   'transformRecords (the function without middy). MiB/s of input base64, from the median time; vs floor = ' +
   "the median of the rounds' floor/transform time ratios (pairing the steps of a round cancels most of " +
@@ -140,53 +141,6 @@ const aTransformationEvent = (): FirehoseTransformationEvent => {
   };
 };
 
-/** What any processor that re-serialises the JSON of every record costs at least. */
-const floor = (event: FirehoseTransformationEvent): FirehoseTransformationResult => ({
-  records: event.records.map(
-    ({ recordId, data }): FirehoseTransformationResultRecord => ({
-      recordId,
-      result: 'Ok',
-      data: Buffer.from(
-        `${JSON.stringify(JSON.parse(Buffer.from(data, 'base64').toString('utf8')))}\n`,
-        'utf8',
-      ).toString('base64'),
-    }),
-  ),
-});
-
-const timeRuns = (event: FirehoseTransformationEvent) => {
-  const logger = new Logger({ logLevel: 'SILENT' });
-  const metrics = new Metrics({ namespace: 'Bench', serviceName: 'card-data-transform' });
-  const steps = {
-    floor: () => floor(event),
-    transform: () => transformRecords(event, { logger, metrics }),
-  };
-  const samples = { floor: [] as number[], transform: [] as number[], ratio: [] as number[] };
-  let sink = 0;
-  for (let round = -WARM_UP_RUNS; round < RUNS; round++) {
-    // Alternate which goes first, so that neither always runs right after the other's garbage.
-    const order = round % 2 === 0 ? (['floor', 'transform'] as const) : (['transform', 'floor'] as const);
-    const elapsed = { floor: 0, transform: 0 };
-    for (const step of order) {
-      const started = performance.now();
-      const result = steps[step]();
-      elapsed[step] = performance.now() - started;
-      sink += result.records.length;
-      metrics.clearMetrics();
-    }
-    if (round < 0) continue;
-    samples.floor.push(elapsed.floor);
-    samples.transform.push(elapsed.transform);
-    samples.ratio.push(elapsed.floor / elapsed.transform);
-  }
-  if (sink === 0) throw new Error('no records transformed');
-  return {
-    floorMs: median(samples.floor),
-    transformMs: median(samples.transform),
-    ratio: median(samples.ratio),
-  };
-};
-
 const runNode = (args: string[]): Promise<string> =>
   new Promise((resolveOutput, reject) => {
     let stdout = '';
@@ -211,14 +165,11 @@ interface MemoryProbe {
   heapIncreaseMiB: number;
 }
 
-/** The transform once, in a fresh process (bundled like the function), as a Lambda invocation would run it. */
-const measureMemory = async (event: FirehoseTransformationEvent): Promise<MemoryProbe> => {
-  mkdirSync(WORK_DIR, { recursive: true });
-  const eventFile = join(WORK_DIR, 'event.json');
-  const probeFile = join(WORK_DIR, 'transform-memory-probe.js');
-  writeFileSync(eventFile, JSON.stringify(event));
+/** Bundles a probe of bench/lib like the function (esbuild, one file) and runs it on the event's file. */
+const runProbe = async (probe: string, nodeOptions: string[], eventFile: string, args: string[] = []) => {
+  const probeFile = join(WORK_DIR, `${probe}.js`);
   await build({
-    entryPoints: [join(PROJECT_ROOT, 'bench/lib/transform-memory-probe.ts')],
+    entryPoints: [join(PROJECT_ROOT, `bench/lib/${probe}.ts`)],
     outfile: probeFile,
     bundle: true,
     platform: 'node',
@@ -226,9 +177,27 @@ const measureMemory = async (event: FirehoseTransformationEvent): Promise<Memory
     target: 'es2020',
     logLevel: 'warning',
   });
-  const output = await runNode(['--expose-gc', probeFile, eventFile]);
-  const probe = JSON.parse(output.trim().split('\n').pop() ?? '') as MemoryProbe;
-  if (probe.records !== event.records.length) throw new Error('The memory probe transformed another batch');
+  const output = await runNode([...nodeOptions, probeFile, eventFile, ...args]);
+  return JSON.parse(output.trim().split('\n').pop() ?? '');
+};
+
+const writeEvent = (event: FirehoseTransformationEvent): string => {
+  mkdirSync(WORK_DIR, { recursive: true });
+  const eventFile = join(WORK_DIR, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(event));
+  return eventFile;
+};
+
+interface ThroughputProbe {
+  floorMs: number;
+  transformMs: number;
+  ratio: number;
+}
+
+/** The transform once, in a fresh process, as a Lambda invocation would run it. */
+const measureMemory = async (eventFile: string, records: number): Promise<MemoryProbe> => {
+  const probe = (await runProbe('transform-memory-probe', ['--expose-gc'], eventFile)) as MemoryProbe;
+  if (probe.records !== records) throw new Error('The memory probe transformed another batch');
   return probe;
 };
 
@@ -236,8 +205,12 @@ export const run = async (): Promise<Row[]> => {
   const event = aTransformationEvent();
   const inputBytes = event.records.reduce((sum, record) => sum + record.data.length, 0);
   const inputMiB = inputBytes / MiB;
-  const { floorMs, transformMs, ratio } = timeRuns(event);
-  const memory = await measureMemory(event);
+  const eventFile = writeEvent(event);
+  const { floorMs, transformMs, ratio } = (await runProbe('transform-throughput-probe', [], eventFile, [
+    String(WARM_UP_RUNS),
+    String(RUNS),
+  ])) as ThroughputProbe;
+  const memory = await measureMemory(eventFile, event.records.length);
   const throughput = (ms: number) => round(inputMiB / (ms / 1000), 1);
   return [
     {
