@@ -115,18 +115,31 @@ const groupsOf = (text: string, runStart: number, runEnd: number): Group[] => {
 };
 
 /**
- * Whether a run printed in 3 or more fixed-size groups and of 21 digits or more is one long identifier (a
- * tracking number `9400 1000 0000 0000 0000 00`): no card number inside it, unless the context says so.
+ * Whether a run printed in 3 or more fixed-size groups and longer than a card number is one long identifier
+ * (a tracking number `9400 1000 0000 0000 0000 00`): no card number inside it, unless the context says so;
+ * of 20 digits, only a card number that starts it.
  */
-const isFixedGroupIdentifier = (groups: readonly Group[]): boolean => {
+const fixedGroupIdentifier = (groups: readonly Group[]): 'no' | 'leading span only' | 'yes' => {
   const total = groups.reduce((sum, group) => sum + group.digits.length, 0);
-  // 20 digits in fours are as often a card and its expiry (`4111 1111 1111 1111 1229`) as an identifier.
-  if (total <= MAX_CARD_DIGITS + 1 || groups.length < 3) return false;
+  if (total <= MAX_CARD_DIGITS || groups.length < 3) return 'no';
   const size = groups[0]?.digits.length ?? 0;
-  return groups.every((group, index) =>
+  const fixed = groups.every((group, index) =>
     index === groups.length - 1 ? group.digits.length <= size : group.digits.length === size,
   );
+  if (!fixed) return 'no';
+  // 20 digits in fours are a card and its expiry (`4111 1111 1111 1111 1229`) as often as an identifier:
+  // a card number there starts the run.
+  return total === MAX_CARD_DIGITS + 1 ? 'leading span only' : 'yes';
 };
+
+interface RunFacts {
+  insideToken: boolean;
+  fixedGroupIdentifier: ReturnType<typeof fixedGroupIdentifier>;
+  /** An identifier's name stands right before the run: `(01)`, `GTIN`, `EAN`, `IBAN`, `tracking`... */
+  namedIdentifier: boolean;
+  /** The run is part of a valid IBAN. */
+  insideIban: boolean;
+}
 
 interface Span {
   first: number;
@@ -139,22 +152,24 @@ interface Span {
  * - in any context: a Luhn-valid number of a network's prefix and length (`isIssuedCardNumber`);
  * - with no context also: 14 digits or more (13-digit numbers are EAN-13 barcodes and millisecond
  *   timestamps far more often than old 13-digit Visa cards), not inside a longer token, every gap
- *   between its groups of one kind (so `30/11/2026 31/12/2026` is two dates), and not a window of a
- *   fixed-group identifier.
+ *   between its groups of one kind (so `30/11/2026 31/12/2026` is two dates), not a window of a
+ *   fixed-group identifier, and not right after the name of another kind of number (`GTIN-14:`).
  */
 const isCardShaped = (
   text: string,
   groups: readonly Group[],
   span: Span,
   context: CardContext,
-  runFacts: { insideToken: boolean; fixedGroupIdentifier: boolean },
+  runFacts: RunFacts,
 ): boolean => {
   if (context === 'card-number') return true;
-  if (!isIssuedCardNumber(span.digits)) return false;
+  if (!isIssuedCardNumber(span.digits) || runFacts.insideIban) return false;
   if (context === 'card') return true;
   if (span.digits.length < 14 || (runFacts.insideToken && context !== 'identifier')) return false;
   const wholeRun = span.first === 0 && span.last === groups.length - 1;
-  if (!wholeRun && runFacts.fixedGroupIdentifier) return false;
+  if (!wholeRun && runFacts.fixedGroupIdentifier === 'yes') return false;
+  if (span.first !== 0 && runFacts.fixedGroupIdentifier === 'leading span only') return false;
+  if (runFacts.namedIdentifier) return false;
   let kind: string | undefined;
   for (let group = span.first; group < span.last; group += 1) {
     const gap = gapKind(text.slice(groups[group]?.end, groups[group + 1]?.start));
@@ -162,6 +177,46 @@ const isCardShaped = (
     kind = gap;
   }
   return true;
+};
+
+/**
+ * The name of a number that is not a card number, right before a run: GS1 application identifiers
+ * (`(01)`), barcodes, IBANs, tracking and parcel numbers, IMEIs.
+ */
+const IDENTIFIER_NAME_BEFORE =
+  /(?:\(0[01]\)|\b(?:gtin(?:-1[234])?|ean(?:-1[34])?|upc(?:-a)?|isbn(?:-1[03])?|barcode|iban|tracking(?: (?:number|no\.?|#))?|parcel|imei|awb)\b)[^\p{L}\p{Nd}]{0,4}$/iu;
+const IDENTIFIER_NAME_WINDOW = 24;
+
+/** An IBAN as printed: country, check digits, then 11-30 letters and digits, in groups or not. */
+const IBAN_CANDIDATE = /\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}/g;
+
+/** The ISO 13616 check: the IBAN with its first 4 characters moved to the end, read as digits, mod 97 = 1. */
+const passesIbanCheck = (iban: string): boolean => {
+  let remainder = 0;
+  for (const character of iban.slice(4) + iban.slice(0, 4)) {
+    const value = Number.parseInt(character, 36);
+    remainder = (value < 10 ? remainder * 10 + value : remainder * 100 + value) % 97;
+  }
+  return remainder === 1;
+};
+
+/** Where valid IBANs sit in `text` ([start, end) offsets): their digits are never a card number. */
+const ibanRanges = (text: string): [number, number][] => {
+  const ranges: [number, number][] = [];
+  if (!/[A-Z]{2}[0-9]{2}/.test(text)) return ranges;
+  for (const match of text.matchAll(IBAN_CANDIDATE)) {
+    // The pattern may run into the next word: try each end, longest first.
+    for (let end = match[0].length; end >= 15; end -= 1) {
+      const candidate = match[0].slice(0, end);
+      if (candidate.endsWith(' ')) continue;
+      const compact = candidate.replace(/ /g, '');
+      if (compact.length >= 15 && compact.length <= 34 && passesIbanCheck(compact)) {
+        ranges.push([match.index, match.index + end]);
+        break;
+      }
+    }
+  }
+  return ranges;
 };
 
 const hasCardWordsBefore = (text: string, start: number): boolean =>
@@ -181,14 +236,19 @@ const maskRun = (
   runEnd: number,
   context: CardContext,
   maskedOffsets: Set<number>,
+  ibans: readonly [number, number][],
 ): number => {
   const groups = groupsOf(text, runStart, runEnd);
   const trackData = looksLikeTrackData(text, runStart, runEnd);
   const effective: CardContext =
     context === 'none' && (trackData || hasCardWordsBefore(text, runStart)) ? 'card' : context;
-  const runFacts = {
+  const runFacts: RunFacts = {
     insideToken: isInsideToken(text, runStart, runEnd),
-    fixedGroupIdentifier: isFixedGroupIdentifier(groups),
+    fixedGroupIdentifier: fixedGroupIdentifier(groups),
+    insideIban: ibans.some(([start, end]) => start <= runStart && runEnd <= end),
+    namedIdentifier: IDENTIFIER_NAME_BEFORE.test(
+      text.slice(Math.max(0, runStart - IDENTIFIER_NAME_WINDOW), runStart),
+    ),
   };
   let found = 0;
   // Overlapping spans (a card number and a longer Luhn-valid run around it) are one card number.
@@ -284,6 +344,7 @@ export const maskCardNumbers = (text: string, context: CardContext = 'none'): Ma
     masked += track.masked;
   }
   const maskedOffsets = new Set<number>();
+  const ibans = ibanRanges(result);
   RUN.lastIndex = 0;
   for (let match = RUN.exec(result); match !== null; match = RUN.exec(result)) {
     const runStart = match.index;
@@ -299,7 +360,7 @@ export const maskCardNumbers = (text: string, context: CardContext = 'none'): Ma
       continue;
     }
     const runEnd = runStart + match[0].length;
-    masked += maskRun(result, runStart, runEnd, context, maskedOffsets);
+    masked += maskRun(result, runStart, runEnd, context, maskedOffsets, ibans);
   }
   return { text: applyMask(result, maskedOffsets), masked };
 };

@@ -135,8 +135,26 @@ describe('maskCardNumbers', () => {
       ['a card number inside a number of 21 digits printed in groups of 4', '4111 1111 1111 1111 1234 5'],
       ['a card number whose digits are split by letters', '4111 1111 x 1111 1111'],
       ['a timestamp', '2026-11-21T10:15:30.123Z'],
+      [
+        'a GTIN-14 after its GS1 application identifier, though it reads as a Diners number',
+        '(01)30569102030010',
+      ],
+      ['a barcode after its name', 'GTIN-14: 30569102030010'],
+      ['a tracking number after its name', 'Tracking number: 4111 1111 1111 1111 0001 07'],
+      ['the last 16 digits of a 20-digit number printed in fours', '0307 4111 1111 1111 1111'],
     ])('keeps %s', (_, text) => {
       expectUnchanged(text);
+    });
+
+    it('takes the first 16 digits of a 20-digit number printed in fours for a card and its expiry', () => {
+      expect(maskCardNumbers('4111 1111 1111 1111 1229').text).toBe('**** **** **** 1111 1229');
+    });
+
+    it('keeps the digits of a valid IBAN even after words about a card, and masks the same digits elsewhere', () => {
+      // 3056 9309 0259 04 is a Diners test number; GB20 its IBAN check digits under a Lloyds bank code.
+      const iban = 'GB20 LOYD 3056 9309 0259 04';
+      expect(maskCardNumbers(`card or transfer to ${iban}`).text).toBe(`card or transfer to ${iban}`);
+      expect(maskCardNumbers('card 3056 9309 0259 04').text).toBe('card **** **** **59 04');
     });
 
     it('returns the very string it is given when it holds no card number', () => {
