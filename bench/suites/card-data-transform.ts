@@ -8,18 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type {
-  FirehoseTransformationEvent,
-  FirehoseTransformationEventRecord,
-  FirehoseTransformationResult,
-  FirehoseTransformationResultRecord,
-} from 'aws-lambda';
+import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
 import { build } from 'esbuild';
 import { PROJECT_ROOT } from '../../local/paths';
 import { maskCardNumbers, toAsciiDigits } from '../../src/domain/card-data';
-import { transformRecords } from '../../src/functions/card-data-transform/transform-records';
 import { orderGenerator } from '../lib/orders';
 import { median, round } from '../lib/stats';
 import type { Row } from '../suite';
