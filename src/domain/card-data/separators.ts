@@ -14,11 +14,28 @@ const SLASHES = '/\\\\\\u2044\\u2215\\uff0f';
 const UNDERSCORES = '_\\uff3f';
 
 /**
- * The URL encodings (either case) of the separators above: `%20`, `%2D`, `%2F`, ... and the UTF-8 of the
- * Unicode spaces, dashes and zero-width characters (`%C2%A0`, `%E2%80%89`, `%E2%88%92`, `%E3%80%80`, ...).
+ * The characters above whose URL encodings count as separators too: ASCII ones (`%20`, `%2D`, `%2F`...) and
+ * the UTF-8 of the Unicode ones (`%C2%A0`, `%E2%80%89`, `%E2%88%92`, `%E3%80%80`...). `\p{Pd}` cannot be
+ * listed from a pattern, so its members are spelled out.
  */
-const URL_ENCODED =
-  '%(?:0[9aAdD]|2[0bBdDeEfF]|5[cCfF]|[cC]2%[aA][0dD]|[eE]2%8[0-9a-fA-F]%[89aAbB][0-9a-fA-F]|[eE]3%80%8[02]|[eE][fF]%[bB][bB]%[bB][fF]|[eE][fF]%[bB][cC]%8[dDfF]|[eE][fF]%[bB][dD]%9[fF])';
+const URL_ENCODED_CHARACTERS = [
+  ...'\t\n\v\f\r -./\\_+',
+  '\u0085\u00a0\u00ad\u00b7\u1680\u2028\u2029\u202f\u205f\u2060\u3000\ufeff',
+  ...Array.from({ length: 0x200e - 0x2000 }, (_, index) => String.fromCharCode(0x2000 + index)),
+  '\u2010\u2011\u2012\u2013\u2014\u2015\u2024\u2027\u2044\u2212\u2215\u2e3a\u2e3b\u301c\u3002',
+  '\ufe58\ufe63\uff0d\uff0e\uff0f\uff3f',
+].flatMap((characters) => [...characters]);
+
+/** `%E2%80%89` or `%e2%80%89`: one pattern per encoding, either case of its hex digits. */
+const encodingPattern = (character: string): string =>
+  [...Buffer.from(character, 'utf8')]
+    .map((byte) => {
+      const hex = byte.toString(16).padStart(2, '0');
+      return `%${[...hex].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('')}`;
+    })
+    .join('');
+
+const URL_ENCODED = `(?:${[...new Set(URL_ENCODED_CHARACTERS)].map(encodingPattern).join('|')})`;
 
 const SEPARATOR_CHARACTER = `[${SPACES}${DASHES}${DOTS}${SLASHES}${UNDERSCORES}]`;
 
@@ -45,14 +62,12 @@ const DASH_CHARACTER = new RegExp(`^[${DASHES}]$`, 'u');
 const DOT_CHARACTER = new RegExp(`^[${DOTS}]$`, 'u');
 const SLASH_CHARACTER = new RegExp(`^[${SLASHES}]$`, 'u');
 
-const decodedKind = (encoding: string): SeparatorKind => {
-  const upper = encoding.toUpperCase();
-  if (upper === '%2D' || upper.startsWith('%E2%80%9') || upper === '%E2%88%92' || upper === '%EF%BC%8D')
-    return 'dash';
-  if (upper === '%2E' || upper === '%EF%BC%8E') return 'dot';
-  if (upper === '%2F' || upper === '%5C' || upper === '%EF%BC%8F') return 'slash';
-  if (upper === '%5F' || upper === '%EF%BD%9F') return 'underscore';
-  return 'space';
+const characterKind = (character: string): SeparatorKind => {
+  if (SPACE_CHARACTER.test(character)) return 'space';
+  if (DASH_CHARACTER.test(character)) return 'dash';
+  if (DOT_CHARACTER.test(character)) return 'dot';
+  if (SLASH_CHARACTER.test(character)) return 'slash';
+  return 'underscore';
 };
 
 const ONE_SEPARATOR = new RegExp(SEPARATOR, 'gu');
@@ -64,13 +79,8 @@ const ONE_SEPARATOR = new RegExp(SEPARATOR, 'gu');
 export const gapKind = (gap: string): SeparatorKind | 'mixed' => {
   let kind: SeparatorKind = 'space';
   for (const [separator] of gap.matchAll(ONE_SEPARATOR)) {
-    let current: SeparatorKind;
-    if (separator.startsWith('%')) current = decodedKind(separator);
-    else if (SPACE_CHARACTER.test(separator)) current = 'space';
-    else if (DASH_CHARACTER.test(separator)) current = 'dash';
-    else if (DOT_CHARACTER.test(separator)) current = 'dot';
-    else if (SLASH_CHARACTER.test(separator)) current = 'slash';
-    else current = 'underscore';
+    // The pattern only admits encodings of separators, so decoding one cannot fail.
+    const current = characterKind(separator.startsWith('%') ? decodeURIComponent(separator) : separator);
     if (current === 'space') continue;
     if (kind !== 'space' && kind !== current) return 'mixed';
     kind = current;

@@ -110,7 +110,20 @@ describe('SEPARATOR', () => {
     expect(ONE_SEPARATOR.test(encoded)).toBe(true);
   });
 
-  it.each(['%25', '%3A', '%41', '%2', '%', '%E2%80', '%C2'])(
+  it.each([
+    ['the full-width full stop', '\uff0e'],
+    ['the full-width low line', '\uff3f'],
+    ['the ideographic full stop', '\u3002'],
+    ['the middle dot', '\u00b7'],
+    ['the wave dash', '\u301c'],
+  ])('matches the URL encoding of %s, in either case', (_, character) => {
+    const encoded = encodeURIComponent(character);
+    expect(ONE_SEPARATOR.test(encoded)).toBe(true);
+    expect(ONE_SEPARATOR.test(encoded.toLowerCase())).toBe(true);
+    expect(gapKind(encoded)).toBe(gapKind(character));
+  });
+
+  it.each(['%25', '%3A', '%41', '%2', '%', '%E2%80', '%C2', '%E2%82%AC', '%EF%BD%9F'])(
     'does not match %s, which encodes no separator or is cut short',
     (text) => {
       expect(ONE_SEPARATOR.test(text)).toBe(false);
