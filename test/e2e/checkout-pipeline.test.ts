@@ -136,16 +136,31 @@ describe('the checkout processing pipeline through the local stack', () => {
       expect(body.errors.length).toBeGreaterThan(0);
     });
 
-    it('names every schema problem of an order at once', async () => {
+    it('names every problem of a well-formed order at once, from the function', async () => {
       const response = await postOrder(
-        JSON.stringify({ ...anOrderInput(), date: 'yesterday', customer: { id: 'c-1' }, items: [] }),
+        JSON.stringify({
+          ...anOrderInput(),
+          date: 'yesterday',
+          customer: { id: 'c-1', name: 'Ada', email: 'not an email' },
+          items: [{ sku: 'bad sku!', name: 'Pen', quantity: 1, unitPrice: 59.97 }],
+        }),
       );
 
       expect(response.status).toBe(400);
       const { errors } = (await response.json()) as { errors: string[] };
       const problems = errors.join(' ');
-      for (const field of ['date', 'customer.name', 'customer.email', 'items'])
-        expect(problems).toContain(field);
+      for (const field of ['date', 'customer.email', 'items[0].sku']) expect(problems).toContain(field);
+    });
+
+    it('names every structural problem at once, from the API request model, without quoting a value', async () => {
+      const response = await postOrder(
+        JSON.stringify({ ...anOrderInput(), customer: { id: 'c-1' }, items: '4111 1111 1111 1111' }),
+      );
+
+      expect(response.status).toBe(400);
+      const body = await response.text();
+      for (const field of ['customer.name', 'customer.email', 'items']) expect(body).toContain(field);
+      expect(body).not.toContain('4111');
     });
 
     it('publishes none of the rejected orders', async () => {
