@@ -408,6 +408,44 @@ export const aJsonObject = (
   return object as fc.Arbitrary<Record<string, unknown>>;
 };
 
+/**
+ * Property names that name nothing about cards: no `c`, `i` or `p`, which every card-object, card-number,
+ * card-context and sensitive-authentication key holds (`card`, `pan`, `cvv`, `track`, `pin`, `cid`...).
+ */
+export const aPlainKey = (): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...'abdefghjklmnoqrstuvwxyz_'), minLength: 1, maxLength: 8 });
+
+/**
+ * Strings that hold no card data: fewer digits than any card number, and no name of a verification code
+ * (no `c`, `i` or `p`); with quotes and backslashes, which JSON escapes.
+ */
+export const aPlainString = (): fc.Arbitrary<string> =>
+  fc
+    .string({ unit: fc.constantFrom(...'abdefghjkl mnoqrstuvwxyz-./:#+"\\0123456789'), maxLength: 30 })
+    .filter((text) => text.replace(/[^0-9]/g, '').length < 12);
+
+/**
+ * Any JSON value that holds no card data: plain strings, integers, doubles, booleans and nulls, in arrays
+ * and objects with plain keys nested a few levels.
+ */
+export const aPlainValue = (): fc.Arbitrary<unknown> =>
+  fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      aPlainString(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(aPlainKey(), tie('value'), { maxKeys: 4 }),
+    ),
+  })).value;
+
+/** A JSON object that holds no card data: plain keys and values (see `aPlainValue`). */
+export const aPlainObject = (): fc.Arbitrary<Record<string, unknown>> =>
+  fc.dictionary(aPlainKey(), aPlainValue(), { maxKeys: 5 });
+
 /** Texts as they come in orders, some holding a card number or a number that fails the Luhn check. */
 export const anOrderText = (): fc.Arbitrary<string> =>
   fc.oneof(

@@ -30,6 +30,9 @@ const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(sequ
 /** A request with the idempotency key a client chose: what partners post, and what another publisher might. */
 export type OrderRequestWithId = OrderRequest & { id: string };
 
+/** The time the tests check orders at: the day `anOrderInput` dates them, before its card expires (12/29). */
+export const CHECKOUT_TIME = new Date('2026-11-21T12:00:00Z');
+
 /** A valid order request (no id) with a card payment; `overrides` are merged in deeply (arrays are replaced). */
 export const anOrderInput = (overrides: DeepPartial<OrderRequest> = {}): OrderRequest =>
   merge<OrderRequest>(
@@ -96,3 +99,25 @@ export const anOrderEvent = (overrides: DeepPartial<OrderRequestWithId> = {}): O
     payment: card ? { ...rest, card: { network: card.network ?? 'visa', last4: digits.slice(-4) } } : rest,
   } as OrderEvent;
 };
+
+/**
+ * Identifiers full of digits that hold no card number: an order keeps them as its id, its customer's id
+ * and its SKUs. Each with what it is.
+ */
+export const IDENTIFIERS_WITHOUT_CARD_NUMBERS: [what: string, id: string][] = [
+  ['an order id with a timestamp', 'hold-1795937317-802'],
+  ['a millisecond timestamp', '1795937317802'],
+  ['a UUID', '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b'],
+  ['an EAN-13 barcode', '4006381333931'],
+  ['a GTIN-14', '10012345678902'],
+  ['an IBAN', 'DE89370400440532013000'],
+  ['a tracking number', '9400100000000000000000'],
+  ['a dated order id', 'order-2026-11-21-0001'],
+  ['a long reference', 'ORD_20261121_000123456789'],
+  ['a parcel number', '1Z999AA10123456784'],
+  ['a Luhn-valid number no network issues', '000000000000000'],
+];
+
+/** A valid order whose id, customer id and single item's SKU are all `id`. */
+export const anOrderIdentifiedBy = (id: string): OrderRequestWithId =>
+  anOrder({ id, customer: { id }, items: [{ sku: id, name: 'Gift card', quantity: 1, unitPrice: 59.97 }] });

@@ -1,4 +1,6 @@
-import { cardDataIn, cardNumberPattern } from '../../helpers/card-data';
+import fc from 'fast-check';
+import { aTextAround, aWrittenCardNumber, maskedWriting } from '../../factories/card-numbers';
+import { cardDataIn, cardNumberPattern, showsCardNumber } from '../../helpers/card-data';
 
 // The log assertions rest on this detector: it must find card data in every form it can take.
 describe('cardDataIn', () => {
@@ -54,5 +56,43 @@ describe('cardNumberPattern', () => {
 
   it('does not match a number with other digits', () => {
     expect(cardNumberPattern('4111111111111111').test('4111 1111 1111 1112')).toBe(false);
+  });
+});
+
+describe('showsCardNumber', () => {
+  const number = '4111111111111111';
+
+  it.each([
+    ['the number', 'paid with 4111 1111 1111 1111'],
+    ['all but its last 4 digits', '{"notes":"4111-1111-1111-****"}'],
+    ['its leading digits in other digits', '٤١١١ ١١١١ ١١١١'],
+  ])('sees %s', (_, text) => {
+    expect(showsCardNumber(text, number)).toBe(true);
+  });
+
+  it.each([
+    ['the number masked but its last 4 digits', '{"notes":"**** **** **** 1111"}'],
+    ['the last 4 digits', '{"last4":"1111"}'],
+  ])('does not see %s', (_, text) => {
+    expect(showsCardNumber(text, number)).toBe(false);
+  });
+
+  it('reads the leading digits as cardNumberPattern does, in any writing, masked or not, in JSON or not', () => {
+    const aText = fc
+      .tuple(aWrittenCardNumber(), fc.boolean(), fc.boolean())
+      .chain(([{ digits, written }, masked, asJson]) =>
+        aTextAround(masked ? maskedWriting(written) : written).map((text) => ({
+          digits,
+          masked,
+          text: asJson ? JSON.stringify({ notes: text }) : text,
+        })),
+      );
+    fc.assert(
+      fc.property(aText, ({ digits, masked, text }) => {
+        expect(showsCardNumber(text, digits)).toBe(!masked);
+        expect(cardNumberPattern(digits.slice(0, -4)).test(text)).toBe(!masked);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { DocumentTooDeepError, MAX_DEPTH, sanitiseDocument } from '../../../../src/domain/card-data';
+import { CARD_OBJECT_NAMES, SENSITIVE_AUTHENTICATION_NAMES } from '../../../factories/card-data-keys';
+import { aPlainKey, aPlainObject, aWrittenCardNumber } from '../../../factories/card-numbers';
 import { anOrder, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { showsCardNumber } from '../../../helpers/card-data';
 
 const { visa, mastercard, amex } = TEST_CARD_NUMBERS;
 
@@ -9,77 +12,8 @@ const VISA_13 = '4222222222222';
 
 const NO_COUNTS = { cardObjectsReduced: 0, sensitiveAuthenticationDataRemoved: 0, numbersMasked: 0 };
 
-const luhnSum = (digits: string): number =>
-  [...digits].reverse().reduce((sum, digit, index) => {
-    const value = Number(digit) * (index % 2 === 1 ? 2 : 1);
-    return sum + (value > 9 ? value - 9 : value);
-  }, 0);
-
-/** `partial` and the check digit that makes it pass the Luhn check. */
-const withCheckDigit = (partial: string): string => {
-  const check = (10 - (luhnSum(`${partial}0`) % 10)) % 10;
-  return `${partial}${check}`;
-};
-
-/** Luhn-valid numbers of the prefixes and lengths networks issue (Visa 16 and 19, Mastercard, Amex, Discover). */
-const anIssuedCardNumber = (): fc.Arbitrary<string> =>
-  fc
-    .constantFrom(
-      ['4', 16],
-      ['4', 19],
-      ['51', 16],
-      ['55', 16],
-      ['34', 15],
-      ['37', 15],
-      ['6011', 16],
-      ['6011', 19],
-    )
-    .chain(([prefix, length]) =>
-      fc
-        .string({ unit: fc.constantFrom(...'0123456789'), minLength: length - prefix.length - 1 })
-        .map((body) => withCheckDigit(`${prefix}${body.slice(0, length - prefix.length - 1)}`)),
-    );
-
-/** The number as people write it: plain, or in groups of 4 separated by spaces or dashes. */
-const aWrittenForm = (number: string): fc.Arbitrary<string> =>
-  fc.constantFrom(number, number.replace(/(.{4})(?=.)/g, '$1 '), number.replace(/(.{4})(?=.)/g, '$1-'));
-
-/** Whether more than the last 4 digits of `number` can be read in `text`, a few characters apart at most. */
-const showsCardNumber = (text: string, number: string): boolean =>
-  new RegExp(number.slice(0, -4).split('').join('[^0-9*]{0,3}')).test(text);
-
-/**
- * Property names that name nothing about cards: no `c`, `i` or `p`, which every card-object, card-number,
- * card-context and sensitive-authentication key holds (`card`, `pan`, `cvv`, `track`, `pin`, `cid`...).
- */
-const aPlainKey = fc.string({
-  unit: fc.constantFrom(...'abdefghjklmnoqrstuvwxyz_'),
-  minLength: 1,
-  maxLength: 8,
-});
-
-/** Strings with fewer digits than any card number, and no name of a verification code. */
-const aPlainString = fc
-  .string({ unit: fc.constantFrom(...'abdefghjkl mnoqrstuvwxyz-./:#+0123456789'), maxLength: 30 })
-  .filter((text) => text.replace(/[^0-9]/g, '').length < 12);
-
-const aPlainValue = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    aPlainString,
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(aPlainKey, tie('value'), { maxKeys: 4 }),
-  ),
-})).value;
-
-const aPlainObject = fc.dictionary(aPlainKey, aPlainValue, { maxKeys: 5 });
-
 /** A path into a document: property names and array positions (`[]`). */
-const aPath = fc.array(fc.oneof(aPlainKey, fc.constant('[]')), { maxLength: 5 });
+const aPath = fc.array(fc.oneof(aPlainKey(), fc.constant('[]')), { maxLength: 5 });
 
 const placeAt = (path: readonly string[], leaf: unknown): unknown =>
   path.reduceRight<unknown>((inner, segment) => (segment === '[]' ? [inner] : { [segment]: inner }), leaf);
@@ -101,29 +35,7 @@ describe('sanitiseDocument', () => {
       expect(JSON.stringify(result.value)).toBe(JSON.stringify(expected)); // the order of properties too
     });
 
-    it.each([
-      'card',
-      'Card',
-      'CARD',
-      'cards',
-      'creditCard',
-      'credit_card',
-      'CreditCard',
-      'debitCard',
-      'paymentCard',
-      'payment_card',
-      'PAYMENT-CARD',
-      'bankCard',
-      'cardDetails',
-      'card_details',
-      'cardInfo',
-      'cardInformation',
-      'cardData',
-      'paymentCardDetails',
-      'creditCardDetails',
-      'ccDetails',
-      'cc',
-    ])('reduces a card object under "%s"', (key) => {
+    it.each(CARD_OBJECT_NAMES)('reduces a card object under "%s"', (key) => {
       const document = { id: 'order-1', [key]: { number: visa, cvv: '123', expiry: '12/29', holder: 'ADA' } };
       expect(sanitiseDocument(document)).toEqual({
         value: { id: 'order-1', [key]: { network: 'visa', last4: '1111' } },
@@ -223,52 +135,22 @@ describe('sanitiseDocument', () => {
   });
 
   describe('sensitive authentication data', () => {
-    it.each([
-      'cvv',
-      'CVV',
-      'cvv2',
-      'cvc',
-      'cvc2',
-      'CVC2',
-      'cvn',
-      'cav2',
-      'cvd',
-      'cid',
-      'csc',
-      'cardCode',
-      'securityCode',
-      'security_code',
-      'Security-Code',
-      'cardSecurityCode',
-      'card_verification_value',
-      'cardCvv',
-      'payment_cvc2',
-      'track',
-      'track1',
-      'track2',
-      'track_2',
-      'trackData',
-      'track2Data',
-      'magStripe',
-      'magneticStripeData',
-      'pin',
-      'pinBlock',
-      'pin_block',
-      'PINBlock',
-      'encryptedPin',
-    ])('removes "%s" at any depth, arrays included, and counts each', (key) => {
-      const document = {
-        [key]: '123',
-        payment: { amount: 1, [key]: 123 },
-        history: [[{ [key]: { code: '123' } }], { note: 'kept', [key]: ['123'] }],
-      };
-      expect(sanitiseDocument(document)).toEqual({
-        value: { payment: { amount: 1 }, history: [[{}], { note: 'kept' }] },
-        ...NO_COUNTS,
-        sensitiveAuthenticationDataRemoved: 4,
-        longNumbers: 0,
-      });
-    });
+    it.each(SENSITIVE_AUTHENTICATION_NAMES)(
+      'removes "%s" at any depth, arrays included, and counts each',
+      (key) => {
+        const document = {
+          [key]: '123',
+          payment: { amount: 1, [key]: 123 },
+          history: [[{ [key]: { code: '123' } }], { note: 'kept', [key]: ['123'] }],
+        };
+        expect(sanitiseDocument(document)).toEqual({
+          value: { payment: { amount: 1 }, history: [[{}], { note: 'kept' }] },
+          ...NO_COUNTS,
+          sensitiveAuthenticationDataRemoved: 4,
+          longNumbers: 0,
+        });
+      },
+    );
 
     it.each([
       ['a string', '123'],
@@ -459,7 +341,7 @@ describe('sanitiseDocument', () => {
   describe('for any document', () => {
     it('gives back one that holds no card data exactly as it is, counting nothing', () => {
       fc.assert(
-        fc.property(aPlainObject, (document) => {
+        fc.property(aPlainObject(), (document) => {
           const { value, ...counts } = sanitiseDocument(structuredClone(document));
           expect(value).toEqual(document);
           expect(JSON.stringify(value)).toBe(JSON.stringify(document)); // the order of properties too
@@ -472,19 +354,17 @@ describe('sanitiseDocument', () => {
     it('leaves no card number readable in a string or a property name at any depth, and changes nothing else', () => {
       fc.assert(
         fc.property(
-          aPlainObject,
+          aPlainObject(),
           aPath,
-          aPlainKey,
-          anIssuedCardNumber().chain((number) =>
-            aWrittenForm(number).map((written) => ({ number, written })),
-          ),
+          aPlainKey(),
+          aWrittenCardNumber(),
           fc.boolean(),
-          (document, path, key, { number, written }, asName) => {
+          (document, path, key, { digits, written }, asName) => {
             const leaf = asName ? { [`ref ${written}`]: true } : `paid with ${written} today`;
             const holder = `holder_${key}`;
             const holding = { ...document, [holder]: placeAt(path, leaf) };
             const { value, numbersMasked } = sanitiseDocument(structuredClone(holding));
-            expect(showsCardNumber(JSON.stringify(value), number)).toBe(false);
+            expect(showsCardNumber(JSON.stringify(value), digits)).toBe(false);
             expect(numbersMasked).toBeGreaterThanOrEqual(1);
             expect({ ...(value as object), [holder]: undefined }).toEqual({
               ...document,

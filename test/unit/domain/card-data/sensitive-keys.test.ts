@@ -5,6 +5,7 @@ import {
   isSensitiveAuthenticationKey,
   normaliseKey,
 } from '../../../../src/domain/card-data/sensitive-keys';
+import { CARD_OBJECT_NAMES, SENSITIVE_AUTHENTICATION_NAMES } from '../../../factories/card-data-keys';
 
 describe('normaliseKey', () => {
   it.each([
@@ -19,31 +20,7 @@ describe('normaliseKey', () => {
 });
 
 describe('isCardObjectKey', () => {
-  it.each([
-    'card',
-    'Card',
-    'CARD',
-    'cards',
-    'creditCard',
-    'credit_card',
-    'Credit-Card',
-    'CREDIT_CARD',
-    'debitCard',
-    'paymentCard',
-    'payment_card',
-    'PaymentCard',
-    'bankCard',
-    'cardDetails',
-    'card_details',
-    'cardInfo',
-    'cardInformation',
-    'cardData',
-    'paymentCardDetails',
-    'creditCardDetails',
-    'ccDetails',
-    'cc',
-    'CC',
-  ])('takes "%s" for the name of a card object', (key) => {
+  it.each(CARD_OBJECT_NAMES)('takes "%s" for the name of a card object', (key) => {
     expect(isCardObjectKey(key)).toBe(true);
   });
 
@@ -103,63 +80,7 @@ describe('isCardNumberKey', () => {
 });
 
 describe('isSensitiveAuthenticationKey', () => {
-  it.each([
-    // card verification codes
-    'cvv',
-    'CVV',
-    'cvv2',
-    'CVV2',
-    'cvc',
-    'cvc2',
-    'CVC2',
-    'cvn',
-    'cvn2',
-    'cav2',
-    'cvd',
-    'cid',
-    'CID',
-    'csc',
-    'cardCode',
-    'card_code',
-    'securityCode',
-    'security_code',
-    'Security-Code',
-    'SECURITY_CODE',
-    'cardSecurityCode',
-    'cardVerificationCode',
-    'card_verification_value',
-    'verificationValue',
-    // the same, after a prefix
-    'cardCvv',
-    'card_cvv',
-    'paymentCvc2',
-    'payment_cvc2',
-    // track data
-    'track',
-    'track1',
-    'track_1',
-    'track2',
-    'Track2',
-    'TRACK_2',
-    'track3',
-    'trackData',
-    'track_data',
-    'track1Data',
-    'track2_data',
-    'magStripe',
-    'mag_stripe_data',
-    'magneticStripe',
-    'magneticStripeData',
-    // PIN blocks
-    'pin',
-    'PIN',
-    'pinBlock',
-    'pin_block',
-    'PINBlock',
-    'pinBlk',
-    'encryptedPin',
-    'encrypted_pin',
-  ])('takes "%s" for sensitive authentication data', (key) => {
+  it.each(SENSITIVE_AUTHENTICATION_NAMES)('takes "%s" for sensitive authentication data', (key) => {
     expect(isSensitiveAuthenticationKey(key)).toBe(true);
   });
 

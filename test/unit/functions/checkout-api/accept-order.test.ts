@@ -6,7 +6,7 @@ import {
   type CheckoutResponse,
   MAX_ORDER_BYTES,
 } from '../../../../src/functions/checkout-api/accept-order';
-import { anOrder, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { anOrder, anOrderInput, CHECKOUT_TIME, TEST_CARD_NUMBERS } from '../../../factories/order';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
 import { InMemoryOrderPublisher } from '../../../helpers/in-memory-order-publisher';
@@ -20,9 +20,6 @@ const aRequest = (body: unknown, overrides: Partial<CheckoutRequest> = {}): Chec
   isBase64Encoded: false,
   ...overrides,
 });
-
-/** The time of every test: anOrderInput's card expires 12/29. */
-const NOW = new Date('2026-11-21T12:00:00Z');
 
 /** The event the API should publish for a valid request: its card reduced to network and last 4. */
 const eventOf = (request: OrderRequest, id = request.id ?? 'generated-order-id'): OrderEvent => {
@@ -51,7 +48,7 @@ describe('acceptOrder', () => {
     dependencies = {
       publisher,
       generateOrderId: () => 'generated-order-id',
-      now: () => NOW,
+      now: () => CHECKOUT_TIME,
       ...testPowertools('checkout-api'),
     };
   });
@@ -511,7 +508,7 @@ describe('acceptOrder', () => {
     });
 
     it('asks for the time once per request', async () => {
-      const now = jest.fn(() => NOW);
+      const now = jest.fn(() => CHECKOUT_TIME);
       await acceptOrder(aRequest(anOrderInput()), { ...dependencies, now });
       expect(now).toHaveBeenCalledTimes(1);
     });
