@@ -112,7 +112,8 @@ export const transformRecord = (data: Buffer | string): RecordTransformation => 
     return {
       result: 'Ok',
       // A record with nothing to remove that is already one line goes out as it came: no need to serialise.
-      data: changed || /[\n\r]/.test(text) ? encode(sanitised.value) : encodeLine(text),
+      data:
+        changed || text.includes('\n') || text.includes('\r') ? encode(sanitised.value) : encodeLine(text),
       cardObjectsReduced: sanitised.cardObjectsReduced,
       sensitiveAuthenticationDataRemoved: sanitised.sensitiveAuthenticationDataRemoved,
       numbersMasked: sanitised.numbersMasked,
