@@ -93,13 +93,35 @@ const RUN_OF_13_ENCODED = new RegExp(digitRunPattern(13, true), 'u');
  * (Defined here rather than imported: where modules are compiled to CommonJS, as under tsx and Jest, a
  * call into another module costs a getter per call.)
  */
+/**
+ * Whether `text` has at least `wanted` characters that may be digits (ASCII digits, or any character beyond
+ * ASCII, which may be a digit of another script). A loop that stops as soon as the answer is known: most
+ * strings (names, addresses, e-mails) fail it within a few characters, before any regex runs.
+ */
+const hasDigitCandidates = (text: string, wanted: number): boolean => {
+  let found = 0;
+  for (let index = 0, length = text.length; index < length; index += 1) {
+    if (found + (length - index) < wanted) return false;
+    const code = text.charCodeAt(index);
+    if ((code >= 48 && code <= 57) || code > 127) {
+      found += 1;
+      if (found >= wanted) return true;
+    }
+  }
+  return false;
+};
+
 const mayHoldCardNumber = (text: string, inContext: boolean): boolean => {
   if (inContext) {
     return (
-      text.length >= 12 && (RUN_OF_12.test(text) || (text.includes('%') && RUN_OF_12_ENCODED.test(text)))
+      hasDigitCandidates(text, 12) &&
+      (RUN_OF_12.test(text) || (text.includes('%') && RUN_OF_12_ENCODED.test(text)))
     );
   }
-  return text.length >= 13 && (RUN_OF_13.test(text) || (text.includes('%') && RUN_OF_13_ENCODED.test(text)));
+  return (
+    hasDigitCandidates(text, 13) &&
+    (RUN_OF_13.test(text) || (text.includes('%') && RUN_OF_13_ENCODED.test(text)))
+  );
 };
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
