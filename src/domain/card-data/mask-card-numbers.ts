@@ -73,9 +73,22 @@ const isJoiner = (character: string | undefined): boolean =>
  * letter or digit precedes (`hold-1795937317-802`, `DE89 3704...`). A URL-encoded character before it
  * (`%3A`) is not a letter.
  */
+/** The character (a whole code point) that ends just before `index`. */
+const characterBefore = (text: string, index: number): string | undefined => {
+  const low = text.charCodeAt(index - 1);
+  const pair = low >= 0xdc00 && low <= 0xdfff && index >= 2;
+  return index < 1 ? undefined : text.slice(pair ? index - 2 : index - 1, index);
+};
+
+/** The character (a whole code point) that starts at `index`. */
+const characterAt = (text: string, index: number): string | undefined => {
+  const codePoint = text.codePointAt(index);
+  return codePoint === undefined ? undefined : String.fromCodePoint(codePoint);
+};
+
 const isInsideToken = (text: string, start: number, end: number): boolean => {
-  const before = text[start - 1];
-  const after = text[end];
+  const before = characterBefore(text, start);
+  const after = characterAt(text, end);
   const encodedBefore = start >= 3 && text[start - 3] === '%';
   if (!encodedBefore && isWordLetter(before)) return true;
   if (isWordLetter(after)) return true;

@@ -35,7 +35,7 @@ const kindOf = (value: unknown): string => {
 };
 
 /** `"cvv": "123"`, `"pan": 4111...` in text that is not parsed: a quoted key, a colon, a value. */
-const KEY_AND_VALUE = /"((?:[^"\\]|\\.){1,64})"(\s*:\s*)("(?:[^"\\]|\\.)*"|[^\s,}\]]+)/g;
+const KEY_AND_VALUE = /"((?:[^"\\]|\\.){1,64})"(\s*:\s*)("(?:[^"\\]|\\.)*"|[^\s,{}[\]]+)/g;
 
 /** Masks what can be found in text that is not a JSON document, key by key, then number by number. */
 export const maskUnparsedText = (raw: string): CardDataCounts & { text: string } => {

@@ -127,6 +127,7 @@ describe('maskCardNumbers', () => {
       ['a Luhn-valid EAN-13 barcode of a Visa prefix', 'EAN 4006381333931'],
       ['an order id that holds a card number inside', 'order-4111111111111111'],
       ['a number a letter touches', 'ID4111111111111111'],
+      ['a number a letter beyond the Basic Multilingual Plane touches', '\u{1d408}\u{1d403}4111111111111111'],
       ['an order id of a timestamp and a counter', 'hold-1795937317-802'],
       ['an IBAN printed in groups', 'DE89 3704 0044 0532 0130 00'],
       ['a card number written with two kinds of separators', '4111 1111-1111 1111'],

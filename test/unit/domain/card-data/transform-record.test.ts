@@ -230,6 +230,11 @@ describe('transformRecord', () => {
       expect(transformation).toMatchObject({ numbersMasked: 2, sensitiveAuthenticationDataRemoved: 2 });
     });
 
+    it('masks the number of a card object in a record cut short, even one that fails the Luhn check', () => {
+      const transformation = transformRecord(base64('{"card": {"number": "4111111111111112"}, '));
+      expect(quarantineOf(transformation).maskedText).toBe('{"card": {"number": "************1112"}, ');
+    });
+
     it('quarantines a JSON object nested too deeply to walk, masked', () => {
       const text = `{"notes": "${visa}", "deep": ${'['.repeat(150)}${']'.repeat(150)}, "cvv": "${CVV}"}`;
       const transformation = transformRecord(base64(text));
