@@ -24,7 +24,7 @@ const RUNS = Number(process.env.BENCH_TRANSFORM_RUNS ?? 31);
 /** The transform must keep at least this share of the floor's throughput. */
 const TARGET_RATIO = 0.8;
 /** The memory the function is configured with (SPEC: it must handle a 6 MB batch comfortably in it). */
-const FUNCTION_MEMORY_MIB = 512;
+const FUNCTION_MEMORY_MIB = 1024;
 const WORK_DIR = join(PROJECT_ROOT, '.local/bench/card-data-transform');
 
 export const name = 'card-data transform';

@@ -4,15 +4,16 @@ import type { OrderEvent, OrderRequest } from './order';
 /**
  * The order event of an accepted request (SPEC §2, the API is the card-data boundary): the id, the card
  * reduced to its network and last 4 digits (the network the number's issuer prefix says), and every card
- * number in a text masked. The CVV, expiry and holder are gone. `network` is the one the API checked.
+ * number in a text masked. The CVV, expiry and holder are gone. A network the request names was checked
+ * against the number by the validation.
  */
-export const toOrderEvent = (request: OrderRequest, id: string, cardNetwork?: string): OrderEvent => {
+export const toOrderEvent = (request: OrderRequest, id: string): OrderEvent => {
   const { card, ...payment } = request.payment;
   const event = {
     ...request,
     id,
     payment: card
-      ? { ...payment, card: { network: cardNetwork ?? card.network, number: card.number } }
+      ? { ...payment, card: { ...(card.network ? { network: card.network } : {}), number: card.number } }
       : payment,
   };
   // The copy is the walk's to change: sanitiseDocument reduces the card and masks the texts in place.

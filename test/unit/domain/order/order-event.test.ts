@@ -63,9 +63,9 @@ describe('toOrderEvent', () => {
     expect(toOrderEvent(request, 'order-1').payment.card).toEqual({ network, last4 });
   });
 
-  it('takes the network it is given, the one the API checked', () => {
-    const request = anOrderInput();
-    expect(toOrderEvent(request, 'order-1', 'visa').payment.card).toEqual({ network: 'visa', last4: '1111' });
+  it('keeps the network the request names, which the validation checked against the number', () => {
+    const request = anOrderInput({ payment: { card: { network: 'visa' } } });
+    expect(toOrderEvent(request, 'order-1').payment.card).toEqual({ network: 'visa', last4: '1111' });
   });
 
   it('leaves no CVV, expiry, holder or card number in the event, nor their field names', () => {
