@@ -41,7 +41,13 @@ export const run = async (argv: string[], io: CliIo): Promise<number> => {
         case 'orders':
           await ordersCommand(
             bucket,
-            { prefix: args.prefix, hours, id: args.id, customer: args.customer },
+            {
+              prefix: args.prefix,
+              hours,
+              id: args.id,
+              customer: args.customer,
+              quarantined: args.quarantined,
+            },
             io,
           );
           break;

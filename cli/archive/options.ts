@@ -19,7 +19,12 @@ const COMMON_OPTIONS = {
 
 const OPTIONS = {
   list: COMMON_OPTIONS,
-  orders: { ...COMMON_OPTIONS, id: { type: 'string' }, customer: { type: 'string' } },
+  orders: {
+    ...COMMON_OPTIONS,
+    id: { type: 'string' },
+    customer: { type: 'string' },
+    quarantined: { type: 'boolean' },
+  },
   errors: { ...COMMON_OPTIONS, type: { type: 'string' }, 'show-raw': { type: 'boolean' } },
 } as const;
 
@@ -52,13 +57,16 @@ bytes, last modified, server-side encryption; then a count line.
 ${TIME_USAGE}
 
 ${COMMON_USAGE}`,
-  orders: `Usage: npm run archive -- orders --since <time> [--until <time>] [--id <orderId>] [--customer <id>] [target]
+  orders: `Usage: npm run archive -- orders --since <time> [--until <time>] [--id <orderId>] [--customer <id>] [--quarantined] [target]
 
 Downloads the archive objects of the range, gunzips them and prints every order as one JSON line on
-stdout, as archived (card data removed); the summary goes to stderr.
+stdout, as archived (card data removed); the summary goes to stderr. Records the card-data transform
+quarantined (not JSON objects when published: {"quarantine": {"reason", "maskedText"}}) are left out and
+counted in the summary.
 
   --id <orderId>         only the order with this id
   --customer <id>        only the orders of this customer (customer.id)
+  --quarantined          print the quarantined records instead of the orders
   --prefix <folder>      the folder above the partitions (default orders/)
 
 ${TIME_USAGE}
@@ -108,7 +116,12 @@ interface CommonArguments {
 export type ArchiveArguments =
   | { command: 'help'; text: string }
   | ({ command: 'list' } & CommonArguments)
-  | ({ command: 'orders'; id?: string | undefined; customer?: string | undefined } & CommonArguments)
+  | ({
+      command: 'orders';
+      id?: string | undefined;
+      customer?: string | undefined;
+      quarantined: boolean;
+    } & CommonArguments)
   | ({ command: 'errors'; type?: string | undefined; showRaw: boolean } & CommonArguments);
 
 const common = (
@@ -142,7 +155,13 @@ export const parseArchiveArguments = (argv: readonly string[], now: Date): Archi
     }
     case 'orders': {
       const values = parseOptions(args, OPTIONS.orders);
-      return { command, ...common(command, values, now), id: values.id, customer: values.customer };
+      return {
+        command,
+        ...common(command, values, now),
+        id: values.id,
+        customer: values.customer,
+        quarantined: values.quarantined ?? false,
+      };
     }
     case 'errors': {
       const values = parseOptions(args, OPTIONS.errors);

@@ -39,6 +39,13 @@ export const matchesOrder = (order: unknown, { id, customer }: OrderFilter): boo
   return true;
 };
 
+/**
+ * Whether an archived line is a quarantine document: a record the card-data transform could not read as
+ * a JSON object, archived masked as `{"quarantine": {"reason", "maskedText"}}`. Not an order.
+ */
+export const isQuarantined = (value: unknown): boolean =>
+  isObject(value) && isObject(value.quarantine) && Object.keys(value).length === 1;
+
 /** Firehose's error output record (S3 destination): what it writes under the error prefix. */
 export interface ErrorRecord {
   attemptsMade?: number;

@@ -1,15 +1,20 @@
-/** `archive orders`: every archived order of the range as one JSON line on stdout; the summary on stderr. */
+/**
+ * `archive orders`: every archived order of the range as one JSON line on stdout (or, `--quarantined`, every
+ * quarantine document); the summary on stderr.
+ */
 import { forEachInOrder } from '../../shared/concurrency';
 import { plural } from '../../shared/format';
 import type { CliIo } from '../../shared/io';
 import { type ArchiveBucket, CONCURRENCY } from '../archive-bucket';
 import { describePartitions } from '../partitions';
-import { jsonLines, matchesOrder, type OrderFilter } from '../records';
+import { isQuarantined, jsonLines, matchesOrder, type OrderFilter } from '../records';
 import { ReadProblems } from './problems';
 
 export interface OrdersArguments extends OrderFilter {
   prefix: string;
   hours: Date[];
+  /** Print the quarantine documents instead of the orders. */
+  quarantined?: boolean;
 }
 
 const filterText = ({ id, customer }: OrderFilter) =>
@@ -28,6 +33,7 @@ export const ordersCommand = async (bucket: ArchiveBucket, args: OrdersArguments
   const problems = new ReadProblems(io);
   let printed = 0;
   let read = 0;
+  let quarantined = 0;
   await forEachInOrder(
     objects,
     CONCURRENCY,
@@ -40,17 +46,26 @@ export const ordersCommand = async (bucket: ArchiveBucket, args: OrdersArguments
           problems.line(object.key, line.line, 'not JSON');
           continue;
         }
+        if (isQuarantined(line.value)) {
+          quarantined += 1;
+          if (args.quarantined) chunk.push(`${line.text}\n`);
+          continue;
+        }
         read += 1;
-        if (matchesOrder(line.value, args)) chunk.push(`${line.text}\n`);
+        if (!args.quarantined && matchesOrder(line.value, args)) chunk.push(`${line.text}\n`);
       }
       printed += chunk.length;
       if (chunk.length > 0) io.stdout.write(chunk.join(''));
     },
   );
   const filter = filterText(args);
-  const orders = filter
-    ? `${plural(printed, 'order')} (of ${read}) with ${filter}`
-    : plural(printed, 'order');
-  io.stderr.write(`${orders} in ${plural(objects.length, 'object')}, ${describePartitions(args.hours)}\n`);
+  let found: string;
+  if (args.quarantined) found = plural(quarantined, 'quarantined record');
+  else {
+    found = filter ? `${plural(printed, 'order')} (of ${read}) with ${filter}` : plural(printed, 'order');
+    if (quarantined > 0)
+      found += ` (and ${plural(quarantined, 'quarantined record')}: --quarantined prints them)`;
+  }
+  io.stderr.write(`${found} in ${plural(objects.length, 'object')}, ${describePartitions(args.hours)}\n`);
   problems.throwIfAny();
 };

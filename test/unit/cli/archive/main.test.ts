@@ -98,6 +98,46 @@ describe('the archive CLI with a mocked S3', () => {
     expect(stdout).toBe('');
   });
 
+  describe('quarantined records', () => {
+    const quarantine = '{"quarantine":{"reason":"the record is not valid JSON","maskedText":"**** 1111"}}';
+
+    beforeEach(() => {
+      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'orders/2026/11/21/10/a.gz', Size: 10 }] });
+      s3.on(GetObjectCommand, { Key: 'orders/2026/11/21/10/a.gz' }).resolves({
+        Body: bodyOf(gzipSync(`{"id":"o-1"}\n${quarantine}\n{"id":"o-2"}\n`)),
+      } as never);
+    });
+
+    it('leaves them out of the orders and counts them in the summary', async () => {
+      const { code, stdout, stderr } = await runArchive(
+        'orders',
+        '--since',
+        '10m',
+        '--outputs',
+        'outputs.json',
+      );
+
+      expect(code).toBe(0);
+      expect(stdout).toBe('{"id":"o-1"}\n{"id":"o-2"}\n');
+      expect(stderr).toContain('2 orders (and 1 quarantined record: --quarantined prints them) in 1 object');
+    });
+
+    it('prints only them with --quarantined', async () => {
+      const { code, stdout, stderr } = await runArchive(
+        'orders',
+        '--since',
+        '10m',
+        '--quarantined',
+        '--outputs',
+        'outputs.json',
+      );
+
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${quarantine}\n`);
+      expect(stderr).toContain('1 quarantined record in 1 object');
+    });
+  });
+
   it('prints the readable orders, reports an unreadable object and a bad line, and exits with 1', async () => {
     s3.on(ListObjectsV2Command).resolves({
       Contents: [

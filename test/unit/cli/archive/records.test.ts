@@ -1,5 +1,6 @@
 import {
   errorOutputTypeOf,
+  isQuarantined,
   jsonLines,
   matchesOrder,
   summariseErrorRecord,
@@ -40,6 +41,21 @@ describe('filtering orders', () => {
   it('does not match a value that is not an order object', () => {
     expect(matchesOrder(['o-1'], { id: 'o-1' })).toBe(false);
     expect(matchesOrder({ id: 'o-1' }, { customer: 'c-1' })).toBe(false);
+  });
+});
+
+describe('recognising a quarantine document', () => {
+  it('is an object holding only a quarantine object', () => {
+    expect(isQuarantined({ quarantine: { reason: 'the record is empty', maskedText: '' } })).toBe(true);
+  });
+
+  it.each([
+    ['an order', { id: 'o-1' }],
+    ['an order with a field named quarantine', { id: 'o-1', quarantine: { reason: 'x' } }],
+    ['a quarantine that is not an object', { quarantine: 'yes' }],
+    ['not an object', 'quarantine'],
+  ])('is not %s', (_, value) => {
+    expect(isQuarantined(value)).toBe(false);
   });
 });
 
