@@ -142,6 +142,12 @@ describe('the orders CLI against a real OpenSearch node', () => {
     ]);
     const { body: result } = await client.bulk({ body, refresh: true });
     expect(result.errors).toBe(false);
+    // A record the card-data transform quarantined is indexed too, and is not an order.
+    await client.index({
+      index: 'orders-2026-11-21',
+      body: { quarantine: { reason: 'the record is not valid JSON', maskedText: 'charge **** 1111' } },
+      refresh: true,
+    });
     writeFileSync(
       outputsFile,
       JSON.stringify({
@@ -196,7 +202,7 @@ describe('the orders CLI against a real OpenSearch node', () => {
             Number(row['docs.count']),
           ]),
         ),
-      ).toEqual({ 'orders-2026-11-19': 3, 'orders-2026-11-20': 2, 'orders-2026-11-21': 3 });
+      ).toEqual({ 'orders-2026-11-19': 3, 'orders-2026-11-20': 2, 'orders-2026-11-21': 4 });
       expect(await ids('--size', '100')).toEqual(ALL_NEWEST_FIRST);
     });
   });
@@ -293,7 +299,7 @@ describe('the orders CLI against a real OpenSearch node', () => {
       expect(stderr).toBe('2 of 2 matching orders, newest first\n');
     });
 
-    it('counts every match beyond --size', async () => {
+    it('counts every match beyond --size, and no quarantined record', async () => {
       const { stdout } = await runOrders('search', '--size', '0');
       expect(stdout).toBe('0 of 8 matching orders\n');
     });

@@ -32,8 +32,8 @@ const mappedType = (path: string): string | undefined => {
 };
 
 describe('building the OpenSearch query', () => {
-  it('matches every order without filters', () => {
-    expect(orderQuery(filters())).toEqual({ match_all: {} });
+  it('matches every order without filters, and no quarantined record (a document without an id)', () => {
+    expect(orderQuery(filters())).toEqual({ exists: { field: 'id' } });
   });
 
   it('filters on a range of payment.amount, inclusive at both ends', () => {
@@ -139,7 +139,7 @@ describe('building the OpenSearch query', () => {
 describe('the search request', () => {
   it('asks for the size given, an exact total, newest first, with the id as tie-breaker', () => {
     expect(searchRequest(filters(), { size: 20, sort: { field: 'date', order: 'desc' } })).toEqual({
-      query: { match_all: {} },
+      query: { exists: { field: 'id' } },
       size: 20,
       track_total_hits: true,
       sort: [{ date: { order: 'desc' } }, { id: { order: 'asc' } }],
