@@ -30,9 +30,17 @@ const GAP = `${SEPARATOR}{1,${MAX_SEPARATORS_IN_A_GAP}}`;
 /** A run: Unicode digits, each separated from the next by at most 3 separators. */
 const RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd})*`, 'gu');
 
-/** Whether a text holds a run of at least 12 digits: the one cheap test most strings stop at. */
-const HAS_LONG_RUN = new RegExp(digitRunPattern(MIN_CARD_DIGITS, false), 'u');
-const HAS_LONG_RUN_ENCODED = new RegExp(digitRunPattern(MIN_CARD_DIGITS, true), 'u');
+/** Runs of 12 and 13 digits, without and with URL-encoded separators (slower: only where a `%` is). */
+const LONG_RUNS = {
+  12: {
+    plain: new RegExp(digitRunPattern(12, false), 'u'),
+    encoded: new RegExp(digitRunPattern(12, true), 'u'),
+  },
+  13: {
+    plain: new RegExp(digitRunPattern(13, false), 'u'),
+    encoded: new RegExp(digitRunPattern(13, true), 'u'),
+  },
+} as const;
 
 /** Words that say a card is being talked about, in the text before a number. */
 const CARD_WORDS =
@@ -68,11 +76,6 @@ const isLetterOrDigit = (character: string | undefined): boolean =>
 const isJoiner = (character: string | undefined): boolean =>
   character === '-' || character === '_' || character === '.' || character === '/' || character === ':';
 
-/**
- * Whether the run at [start, end) is part of a longer token: a letter touches it, or a joiner that a
- * letter or digit precedes (`hold-1795937317-802`, `DE89 3704...`). A URL-encoded character before it
- * (`%3A`) is not a letter.
- */
 /** The character (a whole code point) that ends just before `index`. */
 const characterBefore = (text: string, index: number): string | undefined => {
   const low = text.charCodeAt(index - 1);
@@ -86,6 +89,11 @@ const characterAt = (text: string, index: number): string | undefined => {
   return codePoint === undefined ? undefined : String.fromCodePoint(codePoint);
 };
 
+/**
+ * Whether the run at [start, end) is part of a longer token: a letter touches it, or a joiner that a
+ * letter or digit precedes (`hold-1795937317-802`, `DE89 3704...`). A URL-encoded character before it
+ * (`%3A`) is not a letter.
+ */
 const isInsideToken = (text: string, start: number, end: number): boolean => {
   const before = characterBefore(text, start);
   const after = characterAt(text, end);
@@ -330,10 +338,34 @@ const maskVerificationCodes = (text: string): MaskResult => {
   return { text: result, masked };
 };
 
-/** Whether `text` may hold a card number: a run of 12 digits or more; `false` for nearly every string. */
-export const mayHoldCardNumber = (text: string): boolean =>
-  text.length >= MIN_CARD_DIGITS &&
-  (HAS_LONG_RUN.test(text) || (text.includes('%') && HAS_LONG_RUN_ENCODED.test(text)));
+/**
+ * Whether `text` has at least `wanted` characters that may be digits (ASCII digits, or any character beyond
+ * ASCII, which may be a digit of another script). A loop that stops as soon as the answer is known: most
+ * strings (names, addresses, e-mails) fail it within a few characters, before any regex runs.
+ */
+const hasDigitCandidates = (text: string, wanted: number): boolean => {
+  let found = 0;
+  for (let index = 0, length = text.length; index < length; index += 1) {
+    if (found + (length - index) < wanted) return false;
+    const code = text.charCodeAt(index);
+    if ((code >= 48 && code <= 57) || code > 127) {
+      found += 1;
+      if (found >= wanted) return true;
+    }
+  }
+  return false;
+};
+
+/**
+ * Whether `text` may hold a card number: a run of `minDigits` digits as `maskCardNumbers` finds them (12,
+ * the shortest card number; 13 where no context admits a 12-digit Maestro number). It runs on every string
+ * of every record the transform reads, and nearly every string fails it cheaply.
+ */
+export const mayHoldCardNumber = (text: string, minDigits: 12 | 13 = MIN_CARD_DIGITS): boolean => {
+  if (!hasDigitCandidates(text, minDigits)) return false;
+  const runs = LONG_RUNS[minDigits];
+  return runs.plain.test(text) || (text.includes('%') && runs.encoded.test(text));
+};
 
 /**
  * Masks the card numbers in `text` (SPEC §2): digit runs in any Unicode digits with any of the usual

@@ -1,4 +1,4 @@
-import { type CardContext, maskCardNumbers } from './mask-card-numbers';
+import { type CardContext, maskCardNumbers, mayHoldCardNumber } from './mask-card-numbers';
 import { reduceCard } from './reduce-card';
 import {
   isCardContextKey,
@@ -6,7 +6,6 @@ import {
   isCardObjectKey,
   isSensitiveAuthenticationKey,
 } from './sensitive-keys';
-import { digitRunPattern } from './separators';
 
 export interface CardDataCounts {
   /** Card objects (`card`, `creditCard`, ...) reduced to network and last 4. */
@@ -81,49 +80,6 @@ const contextOf = (role: KeyRole): CardContext => {
   return 'none';
 };
 
-const RUN_OF_12 = new RegExp(digitRunPattern(12, false), 'u');
-const RUN_OF_12_ENCODED = new RegExp(digitRunPattern(12, true), 'u');
-const RUN_OF_13 = new RegExp(digitRunPattern(13, false), 'u');
-const RUN_OF_13_ENCODED = new RegExp(digitRunPattern(13, true), 'u');
-
-/**
- * Whether a string may hold a card number: a run of 13 digits (12 `inContext`: a 12-digit Maestro number
- * under a card-like property name) as `maskCardNumbers` finds them. Nearly every string fails it; it runs
- * on every string of every record, so the slower pattern with URL encodings only runs where a `%` is.
- * (Defined here rather than imported: where modules are compiled to CommonJS, as under tsx and Jest, a
- * call into another module costs a getter per call.)
- */
-/**
- * Whether `text` has at least `wanted` characters that may be digits (ASCII digits, or any character beyond
- * ASCII, which may be a digit of another script). A loop that stops as soon as the answer is known: most
- * strings (names, addresses, e-mails) fail it within a few characters, before any regex runs.
- */
-const hasDigitCandidates = (text: string, wanted: number): boolean => {
-  let found = 0;
-  for (let index = 0, length = text.length; index < length; index += 1) {
-    if (found + (length - index) < wanted) return false;
-    const code = text.charCodeAt(index);
-    if ((code >= 48 && code <= 57) || code > 127) {
-      found += 1;
-      if (found >= wanted) return true;
-    }
-  }
-  return false;
-};
-
-const mayHoldCardNumber = (text: string, inContext: boolean): boolean => {
-  if (inContext) {
-    return (
-      hasDigitCandidates(text, 12) &&
-      (RUN_OF_12.test(text) || (text.includes('%') && RUN_OF_12_ENCODED.test(text)))
-    );
-  }
-  return (
-    hasDigitCandidates(text, 13) &&
-    (RUN_OF_13.test(text) || (text.includes('%') && RUN_OF_13_ENCODED.test(text)))
-  );
-};
-
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 /** `object[key] = value` that stores an own property even for the key `__proto__`, as JSON.parse does. */
@@ -147,7 +103,7 @@ const counts: Omit<SanitisedDocument, 'value'> = {
 let everyString = false;
 
 const maskString = (text: string, context: CardContext): string => {
-  if (!everyString && !mayHoldCardNumber(text, context !== 'none')) return text;
+  if (!everyString && !mayHoldCardNumber(text, context === 'none' ? 13 : 12)) return text;
   const { text: masked, masked: found } = maskCardNumbers(text, context);
   counts.numbersMasked += found;
   return masked;
@@ -224,21 +180,15 @@ const sanitiseObject = (object: JsonObject, depth: number): void => {
     }
     const child = object[key];
     if (typeof child === 'string') {
-      // The common case, inlined: most strings are short or hold no run of digits.
-      if (
-        everyString ||
-        (child.length >= 12 && (role !== KeyRole.Plain || mayHoldCardNumber(child, false)))
-      ) {
-        const masked = maskString(child, contextOf(role));
-        if (masked !== child) setOwn(object, key, masked);
-      }
+      const masked = maskString(child, contextOf(role));
+      if (masked !== child) setOwn(object, key, masked);
     } else if (typeof child === 'number') {
       if (child >= LONG_NUMBER || child <= -LONG_NUMBER) counts.longNumbers += 1;
     } else if (child !== null && typeof child === 'object') {
       const sanitised = sanitiseValue(child, role, depth + 1);
       if (sanitised !== child) setOwn(object, key, sanitised);
     }
-    if (!namesToMask && key.length >= 13 && mayHoldCardNumber(key, false)) {
+    if (!namesToMask && key.length >= 13 && mayHoldCardNumber(key, 13)) {
       namesToMask = maskCardNumbers(key).masked > 0;
     }
   }
