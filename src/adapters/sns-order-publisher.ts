@@ -13,7 +13,7 @@ export class SnsOrderPublisher implements OrderPublisher {
   ) {}
 
   async publish(order: OrderEvent): Promise<void> {
-    const { amount, currency, customerId } = orderAttributes(order);
+    const { amount, currency, customerId, partnerId } = orderAttributes(order);
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
@@ -22,6 +22,7 @@ export class SnsOrderPublisher implements OrderPublisher {
           amount: { DataType: 'Number', StringValue: String(amount) },
           currency: { DataType: 'String', StringValue: currency },
           customerId: { DataType: 'String', StringValue: customerId },
+          ...(partnerId ? { partnerId: { DataType: 'String', StringValue: partnerId } } : {}),
         },
       }),
     );

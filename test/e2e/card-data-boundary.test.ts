@@ -1,24 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { toAsciiDigits } from '../../src/domain/card-data';
 import { anOrderOfAmount, TEST_CARD_NUMBERS } from '../factories/order';
+import { PartnerClient } from './partner-client';
 import { e2eClientConfig, e2eStackOutputs, eventually } from './stack-outputs';
+import { localStackStores } from './stores';
 
 /**
  * SPEC §2 from the outside: what a careless client or another publisher sends, and what then sits in the
  * topic's queues, the table, the archive, the index and the logs of the local stack.
  */
 const outputs = e2eStackOutputs();
+const partner = new PartnerClient(outputs);
 const config = e2eClientConfig();
-const s3 = new S3Client(config);
-const sqs = new SQSClient(config);
-const dynamodb = new DynamoDBClient(config);
+const { archivedLines, indexedDocuments, tableItems, drainOnce } = localStackStores(outputs);
 const sns = new SNSClient(config);
 const stateDir = dirname(process.env.E2E_OUTPUTS_FILE as string);
 
@@ -57,67 +53,8 @@ const readableCardNumbers = (text: string): string[] =>
   });
 
 const post = async (body: unknown) => {
-  const response = await fetch(`${outputs.ApiUrl}checkout`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const response = await partner.postOrder(body);
   return { status: response.status, body: await response.text() };
-};
-
-const objectTexts = async (bucket: string, prefix: string): Promise<string[]> => {
-  const texts: string[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    for (const object of page.Contents ?? []) {
-      const bytes = await (
-        await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }))
-      ).Body?.transformToByteArray();
-      texts.push(gunzipSync(Buffer.from(bytes ?? [])).toString('utf8'));
-    }
-  }
-  return texts;
-};
-
-const archivedLines = async () =>
-  (await objectTexts(outputs.ArchiveBucketName as string, ''))
-    .flatMap((text) => text.split('\n'))
-    .filter(Boolean);
-
-const indexedDocuments = async (ids: string[]): Promise<Record<string, unknown>[]> => {
-  const response = await fetch(`${outputs.SearchUrl}/${outputs.SearchIndexAlias}/_search`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ size: 200, query: { terms: { id: ids } } }),
-  });
-  if (response.status === 404 || response.status === 503) return [];
-  const body = await response.text();
-  if (!response.ok) throw new Error(`OpenSearch answered the search with ${response.status}: ${body}`);
-  return (JSON.parse(body) as { hits: { hits: { _source: Record<string, unknown> }[] } }).hits.hits.map(
-    (hit) => hit._source,
-  );
-};
-
-const tableItems = async (): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  for await (const page of paginateScan({ client: dynamodb }, { TableName: outputs.CheckoutTableName })) {
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-  }
-  return items;
-};
-
-/**
- * Every message waiting in a queue, each received once and hidden for a few seconds only, so that the
- * receive counts of the queues other tests share move by one, far from their maxReceiveCount.
- */
-const drainOnce = async (queueUrl: string): Promise<string[]> => {
-  const bodies = new Map<string, string>();
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5 }),
-    );
-    if (Messages.length === 0) return [...bodies.values()];
-    for (const message of Messages) bodies.set(message.MessageId as string, message.Body ?? '');
-  }
 };
 
 const logTexts = (): string[] => {

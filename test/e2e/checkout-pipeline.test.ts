@@ -12,15 +12,16 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { storedOrderChecksum, toOrderEvent } from '../../src/domain/order';
 import { anOrder, anOrderInput, anOrderOfAmount, type OrderRequestWithId } from '../factories/order';
 import { cardDataIn } from '../helpers/card-data';
+import { PartnerClient } from './partner-client';
 import { e2eClientConfig, e2eStackOutputs, eventually } from './stack-outputs';
 
 const outputs = e2eStackOutputs();
-const checkoutUrl = `${outputs.ApiUrl}checkout`;
 const sqs = new SQSClient(e2eClientConfig());
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient(e2eClientConfig()));
 
+const partner = new PartnerClient(outputs);
 const postOrder = (body: string, contentType = 'application/json') =>
-  fetch(checkoutUrl, { method: 'POST', headers: { 'content-type': contentType }, body });
+  partner.postOrder(body, { contentType });
 
 const storedItem = async (orderId: string) =>
   (
@@ -47,7 +48,7 @@ const expectStoredWithoutCardData = (
   item: Record<string, unknown> | undefined,
   order: OrderRequestWithId,
 ) => {
-  const stored = toOrderEvent(order, order.id);
+  const stored = toOrderEvent(order, order.id, partner.partner);
   expect(item).toEqual({ orderId: order.id, ...stored, checksum: storedOrderChecksum(stored) });
   expect(cardDataIn(JSON.stringify(item), order.payment.card as { number: string; cvv: string })).toEqual([]);
 };

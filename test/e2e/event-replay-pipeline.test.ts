@@ -13,6 +13,7 @@ import { storedOrderChecksum, toOrderEvent } from '../../src/domain/order';
 import { anOrderInput, type OrderRequestWithId } from '../factories/order';
 import { messagesIn } from '../helpers/queues';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
+import { PartnerClient } from './partner-client';
 import { eventually } from './stack-outputs';
 
 /**
@@ -38,11 +39,7 @@ describe('an outage rehearsal through the event replay pipeline', () => {
   };
 
   const post = async (order: ReturnType<typeof anOrderInput>) => {
-    const response = await fetch(`${stack.outputs.ApiUrl}checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(order),
-    });
+    const response = await new PartnerClient(stack.outputs).postOrder(order);
     expect(response.status).toBe(202);
     return { ...order, id: ((await response.json()) as { orderId: string }).orderId } as OrderRequestWithId;
   };
@@ -64,7 +61,7 @@ describe('an outage rehearsal through the event replay pipeline', () => {
   const waitForTheSwitch = () => new Promise((resolveWait) => setTimeout(resolveWait, 6000));
 
   const expectStoredExactlyOnce = async (order: OrderRequestWithId) => {
-    const stored = toOrderEvent(order, order.id);
+    const stored = toOrderEvent(order, order.id, new PartnerClient(stack.outputs).partner);
     expect(await storedItem(order.id)).toEqual({
       orderId: order.id,
       ...stored,

@@ -3,6 +3,7 @@ import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } 
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { anOrderInput } from '../factories/order';
 import { cardDataIn } from '../helpers/card-data';
+import { PartnerClient } from './partner-client';
 import { e2eClientConfig, e2eStackOutputs, eventually } from './stack-outputs';
 
 const outputs = e2eStackOutputs();
@@ -48,11 +49,7 @@ describe('the storage and backup pipeline through the local stack', () => {
     ];
     const orderIds: string[] = [];
     for (const order of orders) {
-      const response = await fetch(`${outputs.ApiUrl}checkout`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(order),
-      });
+      const response = await new PartnerClient(outputs).postOrder(order);
       expect(response.status).toBe(202);
       orderIds.push(((await response.json()) as { orderId: string }).orderId);
     }

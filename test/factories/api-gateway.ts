@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { accessTokenClaims, TEST_PARTNER } from './partner';
 
 const defaultHeaders = {
   Accept: 'application/json',
@@ -12,14 +13,17 @@ const defaultHeaders = {
 
 /**
  * A REST API (payload v1) proxy event for `POST /checkout`, as API Gateway hands it to the function.
- * `body` is sent as is when it is a string, as JSON otherwise; `headers` replace the default ones.
+ * `body` is sent as is when it is a string, as JSON otherwise; `headers` replace the default ones. The
+ * request comes from the partner whose client id is `clientId` (the Cognito authorizer's claims); `null`
+ * for a request no authorizer has seen.
  */
 export const aCheckoutRequestEvent = (
   body: unknown,
   {
     headers = defaultHeaders,
     isBase64Encoded = false,
-  }: { headers?: Record<string, string> | null; isBase64Encoded?: boolean } = {},
+    clientId = TEST_PARTNER.clientId,
+  }: { headers?: Record<string, string> | null; isBase64Encoded?: boolean; clientId?: string | null } = {},
 ): APIGatewayProxyEvent => ({
   resource: '/checkout',
   path: '/checkout',
@@ -35,15 +39,15 @@ export const aCheckoutRequestEvent = (
   requestContext: {
     accountId: '123456789012',
     apiId: 'abc123defg',
-    authorizer: null,
+    authorizer: clientId === null ? null : { claims: accessTokenClaims(clientId) },
     domainName: 'abc123defg.execute-api.eu-west-1.amazonaws.com',
     domainPrefix: 'abc123defg',
     httpMethod: 'POST',
     identity: {
       accessKey: null,
       accountId: null,
-      apiKey: null,
-      apiKeyId: null,
+      apiKey: clientId === null ? null : 'api-key-of-the-partner-0123456789abcdefghi',
+      apiKeyId: clientId === null ? null : 'k3y1d2e3f4',
       caller: null,
       clientCert: null,
       cognitoAuthenticationProvider: null,

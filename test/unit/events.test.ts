@@ -20,9 +20,11 @@ import {
 } from '../../src/functions/checkout/store-order';
 import { acceptOrder } from '../../src/functions/checkout-api/accept-order';
 import { TEST_CARD_NUMBERS } from '../factories/order';
+import { partnerDirectory, TEST_PARTNER } from '../factories/partner';
 import { orderMessageAttributes } from '../factories/sqs';
 import { type CapturedOutput, captureOutput } from '../helpers/capture-output';
 import { cardDataIn } from '../helpers/card-data';
+import { InMemoryIdempotentOrderPublisher } from '../helpers/in-memory-idempotent-order-publisher';
 import { InMemoryOrderPublisher } from '../helpers/in-memory-order-publisher';
 import { InMemoryOrderRepository } from '../helpers/in-memory-order-repository';
 import { testPowertools } from '../helpers/powertools';
@@ -42,12 +44,13 @@ const errorsOf = (candidate: unknown): string[] => {
   return validation.valid ? [] : validation.errors;
 };
 
-/** What the API publishes for a request: the card reduced to network and last 4. */
+/** What the API publishes for a request of the sample partner: the card reduced to network and last 4. */
 const eventOf = (request: OrderRequest & { id: string }): OrderEvent => {
   const { card, ...payment } = request.payment;
   const check = card && checkCardNumber(card.number);
   return {
     ...request,
+    partner: TEST_PARTNER,
     payment: check?.valid ? { ...payment, card: { network: check.network, last4: check.last4 } } : payment,
   } as OrderEvent;
 };
@@ -131,6 +134,8 @@ describe('events/checkout-api/valid-order.json', () => {
     const publisher = new InMemoryOrderPublisher();
     const response = await acceptOrder(event, {
       publisher,
+      idempotentPublisher: new InMemoryIdempotentOrderPublisher(publisher),
+      partners: partnerDirectory([TEST_PARTNER]),
       generateOrderId: () => 'generated',
       now,
       ...testPowertools('checkout-api'),
@@ -160,6 +165,8 @@ describe('events/checkout-api/invalid-order.json', () => {
     const publisher = new InMemoryOrderPublisher();
     const response = await acceptOrder(event, {
       publisher,
+      idempotentPublisher: new InMemoryIdempotentOrderPublisher(publisher),
+      partners: partnerDirectory([TEST_PARTNER]),
       generateOrderId: () => 'generated',
       now,
       ...testPowertools('checkout-api'),

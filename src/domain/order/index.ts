@@ -1,4 +1,5 @@
 export * from './card-number';
+export * from './errors';
 export * from './money';
 export * from './order';
 export * from './order-event';

@@ -1,17 +1,19 @@
 import { sanitiseDocument } from '../card-data';
-import type { OrderEvent, OrderRequest } from './order';
+import type { OrderEvent, OrderRequest, Partner } from './order';
 
 /**
  * The order event of an accepted request (SPEC §2, the API is the card-data boundary): the id, the card
  * reduced to its network and last 4 digits (the network the number's issuer prefix says), and every card
  * number in a text masked. The CVV, expiry and holder are gone. A network the request names was checked
- * against the number by the validation.
+ * against the number by the validation. The partner that posted it, when one did, is
+ * recorded with it.
  */
-export const toOrderEvent = (request: OrderRequest, id: string): OrderEvent => {
+export const toOrderEvent = (request: OrderRequest, id: string, partner?: Partner): OrderEvent => {
   const { card, ...payment } = request.payment;
   const event = {
     ...request,
     id,
+    ...(partner ? { partner } : {}),
     payment: card
       ? { ...payment, card: { ...(card.network ? { network: card.network } : {}), number: card.number } }
       : payment,

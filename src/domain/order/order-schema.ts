@@ -57,6 +57,21 @@ const eventCard = {
   },
 } as const;
 
+/**
+ * The partner whose OAuth 2.0 client posted the order (SPEC §3.1): its name from the template's `Partners`
+ * parameter, and the token's `client_id`. Absent on orders other publishers put on the topic.
+ */
+const partner = {
+  description: 'The partner that posted the order, from its access token.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'clientId'],
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9]{1,64}$' },
+    clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+  },
+} as const;
+
 const paymentProperties = {
   amount: { ...money, minimum: 0.01 },
   currency: { description: 'ISO 4217 code.', type: 'string', pattern: '^[A-Z]{3}$' },
@@ -146,6 +161,7 @@ export const orderEventSchema = {
   required: ['id', 'date', 'customer', 'payment', 'shipping', 'items'],
   properties: {
     id: orderId,
+    partner,
     ...orderProperties,
     payment: {
       type: 'object',

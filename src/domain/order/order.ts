@@ -15,15 +15,21 @@ export type OrderEvent = FromSchema<typeof orderEventSchema>;
 
 export type EventCard = NonNullable<OrderEvent['payment']['card']>;
 
+/** The partner that posted an order: its name (the `Partners` parameter) and its OAuth 2.0 client id. */
+export type Partner = NonNullable<OrderEvent['partner']>;
+
 /** The attributes published with every order, so that subscription filter policies can select on them. */
 export interface OrderAttributes {
   amount: number;
   currency: string;
   customerId: string;
+  /** The partner's name, so that a subscription can select one partner's orders. */
+  partnerId?: string;
 }
 
 export const orderAttributes = (order: OrderEvent): OrderAttributes => ({
   amount: order.payment.amount,
   currency: order.payment.currency,
   customerId: order.customer.id,
+  ...(order.partner ? { partnerId: order.partner.id } : {}),
 });

@@ -1,7 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OncePerIdOrderPublisher } from '../../adapters/idempotent-order-publisher';
 import type { OrderPublisher } from '../../adapters/sns-order-publisher';
-import { toOrderEvent, validateOrderRequest } from '../../domain/order';
+import {
+  OrderAcceptanceInProgressError,
+  OrderIdConflictError,
+  type Partner,
+  toOrderEvent,
+  validateOrderRequest,
+} from '../../domain/order';
 import { parseJson } from '../../shared/json';
 
 /** Orders are small; this keeps every published message well under the SNS 256 KB limit. */
@@ -11,6 +18,8 @@ export interface CheckoutRequest {
   headers: Record<string, string | undefined> | null;
   body: string | null;
   isBase64Encoded: boolean;
+  /** The access token's claims, which the API's Cognito authorizer has checked (signature, expiry, scope). */
+  requestContext?: { authorizer?: { claims?: Record<string, unknown> } | null };
 }
 
 export interface CheckoutResponse {
@@ -20,7 +29,12 @@ export interface CheckoutResponse {
 }
 
 export interface AcceptOrderDependencies {
+  /** Publishes an order whose id the API generated. */
   publisher: OrderPublisher;
+  /** Publishes an order whose id the client gave, once per partner and id within the idempotency window. */
+  idempotentPublisher: OncePerIdOrderPublisher;
+  /** Partner names by OAuth 2.0 client id: the clients the template declares. */
+  partners: ReadonlyMap<string, string>;
   generateOrderId: () => string;
   /** The time a card's expiry is checked against. */
   now: () => Date;
@@ -36,6 +50,14 @@ const json = (statusCode: number, body: unknown): CheckoutResponse => ({
 
 const rejection = (statusCode: number, message: string, errors: string[]) =>
   json(statusCode, { message, errors });
+
+/** The partner whose client the access token was issued to; undefined for a client the stack does not know. */
+const partnerOf = (request: CheckoutRequest, partners: ReadonlyMap<string, string>): Partner | undefined => {
+  const clientId = request.requestContext?.authorizer?.claims?.client_id;
+  if (typeof clientId !== 'string') return undefined;
+  const id = partners.get(clientId);
+  return id === undefined ? undefined : { id, clientId };
+};
 
 const headerValue = (headers: CheckoutRequest['headers'], name: string): string | undefined =>
   Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
@@ -54,13 +76,30 @@ const isJsonContentType = (contentType: string | undefined): boolean => {
  */
 export const acceptOrder = async (
   request: CheckoutRequest,
-  { publisher, generateOrderId, now, logger, metrics }: AcceptOrderDependencies,
+  {
+    publisher,
+    idempotentPublisher,
+    partners,
+    generateOrderId,
+    now,
+    logger,
+    metrics,
+  }: AcceptOrderDependencies,
 ): Promise<CheckoutResponse> => {
   const reject = (response: CheckoutResponse, reason: string) => {
     metrics.addMetric('OrderRejected', MetricUnit.Count, 1);
     logger.info('Order rejected', { reason, statusCode: response.statusCode });
     return response;
   };
+
+  const partner = partnerOf(request, partners);
+  if (!partner) {
+    return reject(
+      rejection(403, 'Forbidden', ['The access token was not issued to a partner of this API']),
+      'unknown-client',
+    );
+  }
+  logger.appendKeys({ partnerId: partner.id });
 
   if (!isJsonContentType(headerValue(request.headers, 'content-type'))) {
     return reject(
@@ -87,16 +126,52 @@ export const acceptOrder = async (
   if (!validation.valid) return reject(rejection(400, 'Invalid order', validation.errors), 'invalid-order');
 
   // The card-data boundary (SPEC §2): from here on, only the event, without the card, exists.
-  const order = toOrderEvent(validation.value, validation.value.id ?? generateOrderId());
+  const clientGaveId = validation.value.id !== undefined;
+  const order = toOrderEvent(validation.value, validation.value.id ?? generateOrderId(), partner);
   logger.setCorrelationId(order.id);
+  let outcome: 'published' | 'already-accepted';
   try {
-    await publisher.publish(order);
+    outcome = clientGaveId
+      ? await idempotentPublisher.publishOnce(order)
+      : await publisher.publish(order).then(() => 'published' as const);
   } catch (error) {
-    logger.error('Publishing the order failed', { error: error as Error });
-    metrics.addMetric('OrderPublishFailed', MetricUnit.Count, 1);
-    return json(503, { message: 'The order could not be accepted right now; please retry' });
+    return failedAcceptance(error, { reject, logger, metrics });
   }
-  metrics.addMetric('OrderAccepted', MetricUnit.Count, 1);
-  logger.info('Order accepted', { orderId: order.id, itemCount: order.items.length });
+  if (outcome === 'already-accepted') {
+    metrics.addMetric('OrderAlreadyAccepted', MetricUnit.Count, 1);
+    logger.info('Order already accepted: answered again, not published again', { orderId: order.id });
+  } else {
+    metrics.addMetric('OrderAccepted', MetricUnit.Count, 1);
+    logger.info('Order accepted', { orderId: order.id, itemCount: order.items.length });
+  }
   return json(202, { orderId: order.id });
+};
+
+const failedAcceptance = (
+  error: unknown,
+  {
+    reject,
+    logger,
+    metrics,
+  }: Pick<AcceptOrderDependencies, 'logger' | 'metrics'> & {
+    reject: (response: CheckoutResponse, reason: string) => CheckoutResponse;
+  },
+): CheckoutResponse => {
+  if (error instanceof OrderIdConflictError) {
+    return reject(
+      rejection(409, 'Order id conflict', [
+        'id was already used for an order with different content; send a new id for a new order',
+      ]),
+      'id-conflict',
+    );
+  }
+  if (error instanceof OrderAcceptanceInProgressError) {
+    const response = rejection(409, 'Order being accepted', [
+      'An order with this id is being accepted by another request; retry shortly for its answer',
+    ]);
+    return reject({ ...response, headers: { ...response.headers, 'retry-after': '1' } }, 'in-progress');
+  }
+  logger.error('Publishing the order failed', { error: error as Error });
+  metrics.addMetric('OrderPublishFailed', MetricUnit.Count, 1);
+  return json(503, { message: 'The order could not be accepted right now; please retry' });
 };

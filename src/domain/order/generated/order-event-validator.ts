@@ -2,13 +2,15 @@
 // @ts-nocheck
 import * as runtime0 from 'ajv-formats/dist/formats';
 import * as runtime1 from 'ajv/dist/runtime/ucs2length';
-const schema11 = {"$schema":"http://json-schema.org/draft-04/schema#","title":"OrderEvent","description":"An accepted order as it is published to the topic: no card number, CVV, expiry or holder, and card numbers masked in every text.","type":"object","additionalProperties":false,"required":["id","date","customer","payment","shipping","items"],"properties":{"id":{"description":"Client-supplied idempotency key; generated when absent.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"date":{"description":"When the order was placed (ISO-8601 with offset).","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"customer":{"type":"object","additionalProperties":false,"required":["id","name","email"],"properties":{"id":{"type":"string","minLength":1,"maxLength":64},"name":{"type":"string","minLength":1,"maxLength":200},"email":{"type":"string","format":"email","maxLength":254}}},"shipping":{"type":"object","additionalProperties":false,"required":["name","line1","city","postalCode","country"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"city":{"type":"string","minLength":1,"maxLength":100},"region":{"type":"string","maxLength":100},"postalCode":{"type":"string","minLength":1,"maxLength":20},"country":{"description":"ISO 3166-1 alpha-2 code.","type":"string","pattern":"^[A-Z]{2}$"},"phone":{"type":"string","maxLength":32}}},"items":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["sku","name","quantity","unitPrice"],"properties":{"sku":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"name":{"type":"string","minLength":1,"maxLength":200},"quantity":{"type":"integer","minimum":1,"maximum":10000},"unitPrice":{"type":"number","minimum":0,"maximum":1000000}}}},"notes":{"description":"Free text from the customer.","type":"string","maxLength":2000},"payment":{"type":"object","additionalProperties":false,"required":["amount","currency","method"],"properties":{"amount":{"type":"number","minimum":0.01,"maximum":1000000},"currency":{"description":"ISO 4217 code.","type":"string","pattern":"^[A-Z]{3}$"},"method":{"type":"string","enum":["card","paypal","bank-transfer"]},"card":{"description":"The network and the last 4 digits of the card number: nothing else of the card.","type":"object","additionalProperties":false,"required":["network","last4"],"properties":{"network":{"type":"string","enum":["visa","mastercard","amex","discover","diners","jcb","unionpay","maestro"]},"last4":{"type":"string","pattern":"^[0-9]{4}$"}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-04/schema#","title":"OrderEvent","description":"An accepted order as it is published to the topic: no card number, CVV, expiry or holder, and card numbers masked in every text.","type":"object","additionalProperties":false,"required":["id","date","customer","payment","shipping","items"],"properties":{"id":{"description":"Client-supplied idempotency key; generated when absent.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"partner":{"description":"The partner that posted the order, from its access token.","type":"object","additionalProperties":false,"required":["id","clientId"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9]{1,64}$"},"clientId":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$"}}},"date":{"description":"When the order was placed (ISO-8601 with offset).","type":"string","format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},"customer":{"type":"object","additionalProperties":false,"required":["id","name","email"],"properties":{"id":{"type":"string","minLength":1,"maxLength":64},"name":{"type":"string","minLength":1,"maxLength":200},"email":{"type":"string","format":"email","maxLength":254}}},"shipping":{"type":"object","additionalProperties":false,"required":["name","line1","city","postalCode","country"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"city":{"type":"string","minLength":1,"maxLength":100},"region":{"type":"string","maxLength":100},"postalCode":{"type":"string","minLength":1,"maxLength":20},"country":{"description":"ISO 3166-1 alpha-2 code.","type":"string","pattern":"^[A-Z]{2}$"},"phone":{"type":"string","maxLength":32}}},"items":{"type":"array","minItems":1,"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["sku","name","quantity","unitPrice"],"properties":{"sku":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"name":{"type":"string","minLength":1,"maxLength":200},"quantity":{"type":"integer","minimum":1,"maximum":10000},"unitPrice":{"type":"number","minimum":0,"maximum":1000000}}}},"notes":{"description":"Free text from the customer.","type":"string","maxLength":2000},"payment":{"type":"object","additionalProperties":false,"required":["amount","currency","method"],"properties":{"amount":{"type":"number","minimum":0.01,"maximum":1000000},"currency":{"description":"ISO 4217 code.","type":"string","pattern":"^[A-Z]{3}$"},"method":{"type":"string","enum":["card","paypal","bank-transfer"]},"card":{"description":"The network and the last 4 digits of the card number: nothing else of the card.","type":"object","additionalProperties":false,"required":["network","last4"],"properties":{"network":{"type":"string","enum":["visa","mastercard","amex","discover","diners","jcb","unionpay","maestro"]},"last4":{"type":"string","pattern":"^[0-9]{4}$"}}}}}}};
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", "u");
-const pattern1 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$", "u");
-const pattern2 = new RegExp("^[A-Z]{2}$", "u");
-const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-const pattern4 = new RegExp("^[A-Z]{3}$", "u");
-const pattern5 = new RegExp("^[0-9]{4}$", "u");
+const pattern1 = new RegExp("^[A-Za-z0-9]{1,64}$", "u");
+const pattern2 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
+const pattern3 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$", "u");
+const pattern4 = new RegExp("^[A-Z]{2}$", "u");
+const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+const pattern6 = new RegExp("^[A-Z]{3}$", "u");
+const pattern7 = new RegExp("^[0-9]{4}$", "u");
 const formats0 = runtime0.fullFormats["date-time"];
 const formats2 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const func2 = runtime1.default;
@@ -78,7 +80,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "id") || (key0 === "date")) || (key0 === "customer")) || (key0 === "shipping")) || (key0 === "items")) || (key0 === "notes")) || (key0 === "payment"))){
+if(!((((((((key0 === "id") || (key0 === "partner")) || (key0 === "date")) || (key0 === "customer")) || (key0 === "shipping")) || (key0 === "items")) || (key0 === "notes")) || (key0 === "payment"))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -114,11 +116,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.date !== undefined){
-let data1 = data.date;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err9 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
+if(data.partner !== undefined){
+let data1 = data.partner;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.id === undefined){
+const err9 = {instancePath:instancePath+"/partner",schemaPath:"#/properties/partner/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -127,8 +129,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(formats0.validate(data1))){
-const err10 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.clientId === undefined){
+const err10 = {instancePath:instancePath+"/partner",schemaPath:"#/properties/partner/required",keyword:"required",params:{missingProperty: "clientId"},message:"must have required property '"+"clientId"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -137,9 +139,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key1 in data1){
+if(!((key1 === "id") || (key1 === "clientId"))){
+const err11 = {instancePath:instancePath+"/partner",schemaPath:"#/properties/partner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -149,11 +151,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.customer !== undefined){
-let data2 = data.customer;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.id === undefined){
-const err12 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data1.id !== undefined){
+let data2 = data1.id;
+if(typeof data2 === "string"){
+if(!pattern1.test(data2)){
+const err12 = {instancePath:instancePath+"/partner/id",schemaPath:"#/properties/partner/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -162,8 +164,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data2.name === undefined){
-const err13 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err13 = {instancePath:instancePath+"/partner/id",schemaPath:"#/properties/partner/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -172,8 +175,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data2.email === undefined){
-const err14 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+}
+if(data1.clientId !== undefined){
+let data3 = data1.clientId;
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+const err14 = {instancePath:instancePath+"/partner/clientId",schemaPath:"#/properties/partner/properties/clientId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,128}$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -182,9 +189,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!(((key1 === "id") || (key1 === "name")) || (key1 === "email"))){
-const err15 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err15 = {instancePath:instancePath+"/partner/clientId",schemaPath:"#/properties/partner/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -194,11 +201,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data2.id !== undefined){
-let data3 = data2.id;
-if(typeof data3 === "string"){
-if(func2(data3) > 64){
-const err16 = {instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+}
+else {
+const err16 = {instancePath:instancePath+"/partner",schemaPath:"#/properties/partner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -207,8 +212,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(func2(data3) < 1){
-const err17 = {instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.date !== undefined){
+let data4 = data.date;
+if(typeof data4 === "string"){
+if(!pattern3.test(data4)){
+const err17 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -217,9 +226,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats0.validate(data4))){
+const err18 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -229,11 +237,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data2.name !== undefined){
-let data4 = data2.name;
-if(typeof data4 === "string"){
-if(func2(data4) > 200){
-const err19 = {instancePath:instancePath+"/customer/name",schemaPath:"#/properties/customer/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+else {
+const err19 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -242,8 +247,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err20 = {instancePath:instancePath+"/customer/name",schemaPath:"#/properties/customer/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.customer !== undefined){
+let data5 = data.customer;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.id === undefined){
+const err20 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -252,9 +261,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/customer/name",schemaPath:"#/properties/customer/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.name === undefined){
+const err21 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -263,12 +271,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data2.email !== undefined){
-let data5 = data2.email;
-if(typeof data5 === "string"){
-if(func2(data5) > 254){
-const err22 = {instancePath:instancePath+"/customer/email",schemaPath:"#/properties/customer/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data5.email === undefined){
+const err22 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -277,8 +281,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!(formats2.test(data5))){
-const err23 = {instancePath:instancePath+"/customer/email",schemaPath:"#/properties/customer/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+for(const key2 in data5){
+if(!(((key2 === "id") || (key2 === "name")) || (key2 === "email"))){
+const err23 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -288,8 +293,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/customer/email",schemaPath:"#/properties/customer/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.id !== undefined){
+let data6 = data5.id;
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+const err24 = {instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -298,10 +306,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func2(data6) < 1){
+const err25 = {instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -311,11 +317,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.shipping !== undefined){
-let data6 = data.shipping;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.name === undefined){
-const err26 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+else {
+const err26 = {instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -324,8 +327,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data6.line1 === undefined){
-const err27 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
+}
+if(data5.name !== undefined){
+let data7 = data5.name;
+if(typeof data7 === "string"){
+if(func2(data7) > 200){
+const err27 = {instancePath:instancePath+"/customer/name",schemaPath:"#/properties/customer/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -334,8 +341,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data6.city === undefined){
-const err28 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+if(func2(data7) < 1){
+const err28 = {instancePath:instancePath+"/customer/name",schemaPath:"#/properties/customer/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -344,8 +351,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data6.postalCode === undefined){
-const err29 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
+}
+else {
+const err29 = {instancePath:instancePath+"/customer/name",schemaPath:"#/properties/customer/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -354,8 +362,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data6.country === undefined){
-const err30 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+}
+if(data5.email !== undefined){
+let data8 = data5.email;
+if(typeof data8 === "string"){
+if(func2(data8) > 254){
+const err30 = {instancePath:instancePath+"/customer/email",schemaPath:"#/properties/customer/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -364,9 +376,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key2 in data6){
-if(!((((((((key2 === "name") || (key2 === "line1")) || (key2 === "line2")) || (key2 === "city")) || (key2 === "region")) || (key2 === "postalCode")) || (key2 === "country")) || (key2 === "phone"))){
-const err31 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(!(formats2.test(data8))){
+const err31 = {instancePath:instancePath+"/customer/email",schemaPath:"#/properties/customer/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -376,11 +387,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data6.name !== undefined){
-let data7 = data6.name;
-if(typeof data7 === "string"){
-if(func2(data7) > 200){
-const err32 = {instancePath:instancePath+"/shipping/name",schemaPath:"#/properties/shipping/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+else {
+const err32 = {instancePath:instancePath+"/customer/email",schemaPath:"#/properties/customer/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -389,8 +397,10 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(func2(data7) < 1){
-const err33 = {instancePath:instancePath+"/shipping/name",schemaPath:"#/properties/shipping/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/customer",schemaPath:"#/properties/customer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -400,8 +410,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/shipping/name",schemaPath:"#/properties/shipping/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.shipping !== undefined){
+let data9 = data.shipping;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err34 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -410,12 +423,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data6.line1 !== undefined){
-let data8 = data6.line1;
-if(typeof data8 === "string"){
-if(func2(data8) > 200){
-const err35 = {instancePath:instancePath+"/shipping/line1",schemaPath:"#/properties/shipping/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data9.line1 === undefined){
+const err35 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -424,8 +433,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func2(data8) < 1){
-const err36 = {instancePath:instancePath+"/shipping/line1",schemaPath:"#/properties/shipping/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data9.city === undefined){
+const err36 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -434,9 +443,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/shipping/line1",schemaPath:"#/properties/shipping/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.postalCode === undefined){
+const err37 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -445,12 +453,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data6.line2 !== undefined){
-let data9 = data6.line2;
-if(typeof data9 === "string"){
-if(func2(data9) > 200){
-const err38 = {instancePath:instancePath+"/shipping/line2",schemaPath:"#/properties/shipping/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data9.country === undefined){
+const err38 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -459,9 +463,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/shipping/line2",schemaPath:"#/properties/shipping/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data9){
+if(!((((((((key3 === "name") || (key3 === "line1")) || (key3 === "line2")) || (key3 === "city")) || (key3 === "region")) || (key3 === "postalCode")) || (key3 === "country")) || (key3 === "phone"))){
+const err39 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -471,11 +475,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data6.city !== undefined){
-let data10 = data6.city;
+if(data9.name !== undefined){
+let data10 = data9.name;
 if(typeof data10 === "string"){
-if(func2(data10) > 100){
-const err40 = {instancePath:instancePath+"/shipping/city",schemaPath:"#/properties/shipping/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(func2(data10) > 200){
+const err40 = {instancePath:instancePath+"/shipping/name",schemaPath:"#/properties/shipping/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -485,7 +489,7 @@ vErrors.push(err40);
 errors++;
 }
 if(func2(data10) < 1){
-const err41 = {instancePath:instancePath+"/shipping/city",schemaPath:"#/properties/shipping/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err41 = {instancePath:instancePath+"/shipping/name",schemaPath:"#/properties/shipping/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -496,7 +500,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/shipping/city",schemaPath:"#/properties/shipping/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err42 = {instancePath:instancePath+"/shipping/name",schemaPath:"#/properties/shipping/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -506,11 +510,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data6.region !== undefined){
-let data11 = data6.region;
+if(data9.line1 !== undefined){
+let data11 = data9.line1;
 if(typeof data11 === "string"){
-if(func2(data11) > 100){
-const err43 = {instancePath:instancePath+"/shipping/region",schemaPath:"#/properties/shipping/properties/region/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(func2(data11) > 200){
+const err43 = {instancePath:instancePath+"/shipping/line1",schemaPath:"#/properties/shipping/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -519,9 +523,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-else {
-const err44 = {instancePath:instancePath+"/shipping/region",schemaPath:"#/properties/shipping/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data11) < 1){
+const err44 = {instancePath:instancePath+"/shipping/line1",schemaPath:"#/properties/shipping/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -531,11 +534,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data6.postalCode !== undefined){
-let data12 = data6.postalCode;
-if(typeof data12 === "string"){
-if(func2(data12) > 20){
-const err45 = {instancePath:instancePath+"/shipping/postalCode",schemaPath:"#/properties/shipping/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+else {
+const err45 = {instancePath:instancePath+"/shipping/line1",schemaPath:"#/properties/shipping/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -544,8 +544,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err46 = {instancePath:instancePath+"/shipping/postalCode",schemaPath:"#/properties/shipping/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data9.line2 !== undefined){
+let data12 = data9.line2;
+if(typeof data12 === "string"){
+if(func2(data12) > 200){
+const err46 = {instancePath:instancePath+"/shipping/line2",schemaPath:"#/properties/shipping/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -556,7 +560,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/shipping/postalCode",schemaPath:"#/properties/shipping/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err47 = {instancePath:instancePath+"/shipping/line2",schemaPath:"#/properties/shipping/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -566,11 +570,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data6.country !== undefined){
-let data13 = data6.country;
+if(data9.city !== undefined){
+let data13 = data9.city;
 if(typeof data13 === "string"){
-if(!pattern2.test(data13)){
-const err48 = {instancePath:instancePath+"/shipping/country",schemaPath:"#/properties/shipping/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(func2(data13) > 100){
+const err48 = {instancePath:instancePath+"/shipping/city",schemaPath:"#/properties/shipping/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -579,9 +583,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/shipping/country",schemaPath:"#/properties/shipping/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data13) < 1){
+const err49 = {instancePath:instancePath+"/shipping/city",schemaPath:"#/properties/shipping/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -591,11 +594,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data6.phone !== undefined){
-let data14 = data6.phone;
-if(typeof data14 === "string"){
-if(func2(data14) > 32){
-const err50 = {instancePath:instancePath+"/shipping/phone",schemaPath:"#/properties/shipping/properties/phone/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+else {
+const err50 = {instancePath:instancePath+"/shipping/city",schemaPath:"#/properties/shipping/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -605,8 +605,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/shipping/phone",schemaPath:"#/properties/shipping/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.region !== undefined){
+let data14 = data9.region;
+if(typeof data14 === "string"){
+if(func2(data14) > 100){
+const err51 = {instancePath:instancePath+"/shipping/region",schemaPath:"#/properties/shipping/properties/region/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -616,9 +619,8 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
 else {
-const err52 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/shipping/region",schemaPath:"#/properties/shipping/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -628,11 +630,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.items !== undefined){
-let data15 = data.items;
-if(Array.isArray(data15)){
-if(data15.length > 100){
-const err53 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data9.postalCode !== undefined){
+let data15 = data9.postalCode;
+if(typeof data15 === "string"){
+if(func2(data15) > 20){
+const err53 = {instancePath:instancePath+"/shipping/postalCode",schemaPath:"#/properties/shipping/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -641,8 +643,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.length < 1){
-const err54 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(func2(data15) < 1){
+const err54 = {instancePath:instancePath+"/shipping/postalCode",schemaPath:"#/properties/shipping/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -651,12 +653,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-const len0 = data15.length;
-for(let i0=0; i0<len0; i0++){
-let data16 = data15[i0];
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.sku === undefined){
-const err55 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+}
+else {
+const err55 = {instancePath:instancePath+"/shipping/postalCode",schemaPath:"#/properties/shipping/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -665,8 +664,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data16.name === undefined){
-const err56 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data9.country !== undefined){
+let data16 = data9.country;
+if(typeof data16 === "string"){
+if(!pattern4.test(data16)){
+const err56 = {instancePath:instancePath+"/shipping/country",schemaPath:"#/properties/shipping/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -675,8 +678,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data16.quantity === undefined){
-const err57 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+}
+else {
+const err57 = {instancePath:instancePath+"/shipping/country",schemaPath:"#/properties/shipping/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -685,8 +689,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data16.unitPrice === undefined){
-const err58 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "unitPrice"},message:"must have required property '"+"unitPrice"+"'"};
+}
+if(data9.phone !== undefined){
+let data17 = data9.phone;
+if(typeof data17 === "string"){
+if(func2(data17) > 32){
+const err58 = {instancePath:instancePath+"/shipping/phone",schemaPath:"#/properties/shipping/properties/phone/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -695,9 +703,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key3 in data16){
-if(!((((key3 === "sku") || (key3 === "name")) || (key3 === "quantity")) || (key3 === "unitPrice"))){
-const err59 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+else {
+const err59 = {instancePath:instancePath+"/shipping/phone",schemaPath:"#/properties/shipping/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -707,11 +715,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data16.sku !== undefined){
-let data17 = data16.sku;
-if(typeof data17 === "string"){
-if(!pattern3.test(data17)){
-const err60 = {instancePath:instancePath+"/items/" + i0+"/sku",schemaPath:"#/properties/items/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+}
+else {
+const err60 = {instancePath:instancePath+"/shipping",schemaPath:"#/properties/shipping/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -721,8 +727,11 @@ vErrors.push(err60);
 errors++;
 }
 }
-else {
-const err61 = {instancePath:instancePath+"/items/" + i0+"/sku",schemaPath:"#/properties/items/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.items !== undefined){
+let data18 = data.items;
+if(Array.isArray(data18)){
+if(data18.length > 100){
+const err61 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -731,12 +740,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data16.name !== undefined){
-let data18 = data16.name;
-if(typeof data18 === "string"){
-if(func2(data18) > 200){
-const err62 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data18.length < 1){
+const err62 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -745,8 +750,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(func2(data18) < 1){
-const err63 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len0 = data18.length;
+for(let i0=0; i0<len0; i0++){
+let data19 = data18[i0];
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.sku === undefined){
+const err63 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -755,9 +764,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-else {
-const err64 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.name === undefined){
+const err64 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -766,11 +774,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data16.quantity !== undefined){
-let data19 = data16.quantity;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-const err65 = {instancePath:instancePath+"/items/" + i0+"/quantity",schemaPath:"#/properties/items/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data19.quantity === undefined){
+const err65 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -779,9 +784,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(typeof data19 == "number"){
-if(data19 > 10000 || isNaN(data19)){
-const err66 = {instancePath:instancePath+"/items/" + i0+"/quantity",schemaPath:"#/properties/items/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
+if(data19.unitPrice === undefined){
+const err66 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: "unitPrice"},message:"must have required property '"+"unitPrice"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -790,8 +794,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err67 = {instancePath:instancePath+"/items/" + i0+"/quantity",schemaPath:"#/properties/items/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key4 in data19){
+if(!((((key4 === "sku") || (key4 === "name")) || (key4 === "quantity")) || (key4 === "unitPrice"))){
+const err67 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -801,12 +806,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-if(data16.unitPrice !== undefined){
-let data20 = data16.unitPrice;
-if(typeof data20 == "number"){
-if(data20 > 1000000 || isNaN(data20)){
-const err68 = {instancePath:instancePath+"/items/" + i0+"/unitPrice",schemaPath:"#/properties/items/items/properties/unitPrice/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
+if(data19.sku !== undefined){
+let data20 = data19.sku;
+if(typeof data20 === "string"){
+if(!pattern5.test(data20)){
+const err68 = {instancePath:instancePath+"/items/" + i0+"/sku",schemaPath:"#/properties/items/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -815,8 +819,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data20 < 0 || isNaN(data20)){
-const err69 = {instancePath:instancePath+"/items/" + i0+"/unitPrice",schemaPath:"#/properties/items/items/properties/unitPrice/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err69 = {instancePath:instancePath+"/items/" + i0+"/sku",schemaPath:"#/properties/items/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -826,8 +831,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-else {
-const err70 = {instancePath:instancePath+"/items/" + i0+"/unitPrice",schemaPath:"#/properties/items/items/properties/unitPrice/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data19.name !== undefined){
+let data21 = data19.name;
+if(typeof data21 === "string"){
+if(func2(data21) > 200){
+const err70 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -836,10 +844,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func2(data21) < 1){
+const err71 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -849,9 +855,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
 else {
-const err72 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err72 = {instancePath:instancePath+"/items/" + i0+"/name",schemaPath:"#/properties/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -861,11 +866,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.notes !== undefined){
-let data21 = data.notes;
-if(typeof data21 === "string"){
-if(func2(data21) > 2000){
-const err73 = {instancePath:instancePath+"/notes",schemaPath:"#/properties/notes/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(data19.quantity !== undefined){
+let data22 = data19.quantity;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err73 = {instancePath:instancePath+"/items/" + i0+"/quantity",schemaPath:"#/properties/items/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -874,9 +878,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/notes",schemaPath:"#/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data22 == "number"){
+if(data22 > 10000 || isNaN(data22)){
+const err74 = {instancePath:instancePath+"/items/" + i0+"/quantity",schemaPath:"#/properties/items/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -885,12 +889,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data.payment !== undefined){
-let data22 = data.payment;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.amount === undefined){
-const err75 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(data22 < 1 || isNaN(data22)){
+const err75 = {instancePath:instancePath+"/items/" + i0+"/quantity",schemaPath:"#/properties/items/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -899,8 +899,13 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data22.currency === undefined){
-const err76 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+}
+}
+if(data19.unitPrice !== undefined){
+let data23 = data19.unitPrice;
+if(typeof data23 == "number"){
+if(data23 > 1000000 || isNaN(data23)){
+const err76 = {instancePath:instancePath+"/items/" + i0+"/unitPrice",schemaPath:"#/properties/items/items/properties/unitPrice/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -909,8 +914,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data22.method === undefined){
-const err77 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
+if(data23 < 0 || isNaN(data23)){
+const err77 = {instancePath:instancePath+"/items/" + i0+"/unitPrice",schemaPath:"#/properties/items/items/properties/unitPrice/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -919,9 +924,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key4 in data22){
-if(!((((key4 === "amount") || (key4 === "currency")) || (key4 === "method")) || (key4 === "card"))){
-const err78 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+else {
+const err78 = {instancePath:instancePath+"/items/" + i0+"/unitPrice",schemaPath:"#/properties/items/items/properties/unitPrice/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -931,11 +936,9 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data22.amount !== undefined){
-let data23 = data22.amount;
-if(typeof data23 == "number"){
-if(data23 > 1000000 || isNaN(data23)){
-const err79 = {instancePath:instancePath+"/payment/amount",schemaPath:"#/properties/payment/properties/amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
+}
+else {
+const err79 = {instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -944,8 +947,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data23 < 0.01 || isNaN(data23)){
-const err80 = {instancePath:instancePath+"/payment/amount",schemaPath:"#/properties/payment/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.01},message:"must be >= 0.01"};
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -955,8 +960,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/payment/amount",schemaPath:"#/properties/payment/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.notes !== undefined){
+let data24 = data.notes;
+if(typeof data24 === "string"){
+if(func2(data24) > 2000){
+const err81 = {instancePath:instancePath+"/notes",schemaPath:"#/properties/notes/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -966,11 +974,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data22.currency !== undefined){
-let data24 = data22.currency;
-if(typeof data24 === "string"){
-if(!pattern4.test(data24)){
-const err82 = {instancePath:instancePath+"/payment/currency",schemaPath:"#/properties/payment/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+else {
+const err82 = {instancePath:instancePath+"/notes",schemaPath:"#/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -980,8 +985,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-else {
-const err83 = {instancePath:instancePath+"/payment/currency",schemaPath:"#/properties/payment/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.payment !== undefined){
+let data25 = data.payment;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.amount === undefined){
+const err83 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -990,11 +998,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data22.method !== undefined){
-let data25 = data22.method;
-if(typeof data25 !== "string"){
-const err84 = {instancePath:instancePath+"/payment/method",schemaPath:"#/properties/payment/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.currency === undefined){
+const err84 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1003,8 +1008,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(!(((data25 === "card") || (data25 === "paypal")) || (data25 === "bank-transfer"))){
-const err85 = {instancePath:instancePath+"/payment/method",schemaPath:"#/properties/payment/properties/method/enum",keyword:"enum",params:{allowedValues: schema11.properties.payment.properties.method.enum},message:"must be equal to one of the allowed values"};
+if(data25.method === undefined){
+const err85 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1013,12 +1018,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-if(data22.card !== undefined){
-let data26 = data22.card;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.network === undefined){
-const err86 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/required",keyword:"required",params:{missingProperty: "network"},message:"must have required property '"+"network"+"'"};
+for(const key5 in data25){
+if(!((((key5 === "amount") || (key5 === "currency")) || (key5 === "method")) || (key5 === "card"))){
+const err86 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1027,8 +1029,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data26.last4 === undefined){
-const err87 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/required",keyword:"required",params:{missingProperty: "last4"},message:"must have required property '"+"last4"+"'"};
+}
+if(data25.amount !== undefined){
+let data26 = data25.amount;
+if(typeof data26 == "number"){
+if(data26 > 1000000 || isNaN(data26)){
+const err87 = {instancePath:instancePath+"/payment/amount",schemaPath:"#/properties/payment/properties/amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1037,9 +1043,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-for(const key5 in data26){
-if(!((key5 === "network") || (key5 === "last4"))){
-const err88 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data26 < 0.01 || isNaN(data26)){
+const err88 = {instancePath:instancePath+"/payment/amount",schemaPath:"#/properties/payment/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.01},message:"must be >= 0.01"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1049,10 +1054,8 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data26.network !== undefined){
-let data27 = data26.network;
-if(typeof data27 !== "string"){
-const err89 = {instancePath:instancePath+"/payment/card/network",schemaPath:"#/properties/payment/properties/card/properties/network/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err89 = {instancePath:instancePath+"/payment/amount",schemaPath:"#/properties/payment/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1061,8 +1064,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(!((((((((data27 === "visa") || (data27 === "mastercard")) || (data27 === "amex")) || (data27 === "discover")) || (data27 === "diners")) || (data27 === "jcb")) || (data27 === "unionpay")) || (data27 === "maestro"))){
-const err90 = {instancePath:instancePath+"/payment/card/network",schemaPath:"#/properties/payment/properties/card/properties/network/enum",keyword:"enum",params:{allowedValues: schema11.properties.payment.properties.card.properties.network.enum},message:"must be equal to one of the allowed values"};
+}
+if(data25.currency !== undefined){
+let data27 = data25.currency;
+if(typeof data27 === "string"){
+if(!pattern6.test(data27)){
+const err90 = {instancePath:instancePath+"/payment/currency",schemaPath:"#/properties/payment/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1072,11 +1079,8 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data26.last4 !== undefined){
-let data28 = data26.last4;
-if(typeof data28 === "string"){
-if(!pattern5.test(data28)){
-const err91 = {instancePath:instancePath+"/payment/card/last4",schemaPath:"#/properties/payment/properties/card/properties/last4/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}$"},message:"must match pattern \""+"^[0-9]{4}$"+"\""};
+else {
+const err91 = {instancePath:instancePath+"/payment/currency",schemaPath:"#/properties/payment/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1086,8 +1090,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/payment/card/last4",schemaPath:"#/properties/payment/properties/card/properties/last4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.method !== undefined){
+let data28 = data25.method;
+if(typeof data28 !== "string"){
+const err92 = {instancePath:instancePath+"/payment/method",schemaPath:"#/properties/payment/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1096,10 +1102,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(((data28 === "card") || (data28 === "paypal")) || (data28 === "bank-transfer"))){
+const err93 = {instancePath:instancePath+"/payment/method",schemaPath:"#/properties/payment/properties/method/enum",keyword:"enum",params:{allowedValues: schema11.properties.payment.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1109,9 +1113,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data25.card !== undefined){
+let data29 = data25.card;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.network === undefined){
+const err94 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/required",keyword:"required",params:{missingProperty: "network"},message:"must have required property '"+"network"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1120,15 +1126,108 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-}
-else {
-const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data29.last4 === undefined){
+const err95 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/required",keyword:"required",params:{missingProperty: "last4"},message:"must have required property '"+"last4"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
 else {
 vErrors.push(err95);
+}
+errors++;
+}
+for(const key6 in data29){
+if(!((key6 === "network") || (key6 === "last4"))){
+const err96 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data29.network !== undefined){
+let data30 = data29.network;
+if(typeof data30 !== "string"){
+const err97 = {instancePath:instancePath+"/payment/card/network",schemaPath:"#/properties/payment/properties/card/properties/network/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(!((((((((data30 === "visa") || (data30 === "mastercard")) || (data30 === "amex")) || (data30 === "discover")) || (data30 === "diners")) || (data30 === "jcb")) || (data30 === "unionpay")) || (data30 === "maestro"))){
+const err98 = {instancePath:instancePath+"/payment/card/network",schemaPath:"#/properties/payment/properties/card/properties/network/enum",keyword:"enum",params:{allowedValues: schema11.properties.payment.properties.card.properties.network.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data29.last4 !== undefined){
+let data31 = data29.last4;
+if(typeof data31 === "string"){
+if(!pattern7.test(data31)){
+const err99 = {instancePath:instancePath+"/payment/card/last4",schemaPath:"#/properties/payment/properties/card/properties/last4/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}$"},message:"must match pattern \""+"^[0-9]{4}$"+"\""};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/payment/card/last4",schemaPath:"#/properties/payment/properties/card/properties/last4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/payment/card",schemaPath:"#/properties/payment/properties/card/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/payment",schemaPath:"#/properties/payment/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
 }
 errors++;
 }

@@ -1,4 +1,8 @@
-import type { OrderEvent, OrderRequest } from '../../../../src/domain/order';
+import {
+  OrderAcceptanceInProgressError,
+  type OrderEvent,
+  type OrderRequest,
+} from '../../../../src/domain/order';
 import {
   type AcceptOrderDependencies,
   acceptOrder,
@@ -7,17 +11,24 @@ import {
   MAX_ORDER_BYTES,
 } from '../../../../src/functions/checkout-api/accept-order';
 import { anOrder, anOrderInput, CHECKOUT_TIME, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { OTHER_PARTNER, partnerDirectory, TEST_PARTNER } from '../../../factories/partner';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
+import { InMemoryIdempotentOrderPublisher } from '../../../helpers/in-memory-idempotent-order-publisher';
 import { InMemoryOrderPublisher } from '../../../helpers/in-memory-order-publisher';
 import { recordedMetrics, testPowertools } from '../../../helpers/powertools';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
+const fromClient = (clientId: string): CheckoutRequest['requestContext'] => ({
+  authorizer: { claims: { client_id: clientId, token_use: 'access', scope: 'checkout/orders.write' } },
+});
+
 const aRequest = (body: unknown, overrides: Partial<CheckoutRequest> = {}): CheckoutRequest => ({
   headers: JSON_HEADERS,
   body: body === null || typeof body === 'string' ? body : JSON.stringify(body),
   isBase64Encoded: false,
+  requestContext: fromClient(TEST_PARTNER.clientId),
   ...overrides,
 });
 
@@ -28,6 +39,7 @@ const eventOf = (request: OrderRequest, id = request.id ?? 'generated-order-id')
   return {
     ...request,
     id,
+    partner: TEST_PARTNER,
     payment: card
       ? { ...payment, card: { network: card.network ?? 'visa', last4: digits.slice(-4) } }
       : payment,
@@ -39,14 +51,18 @@ const bodyOf = (response: CheckoutResponse): { orderId?: string; message?: strin
 
 describe('acceptOrder', () => {
   let publisher: InMemoryOrderPublisher;
+  let idempotentPublisher: InMemoryIdempotentOrderPublisher;
   let dependencies: AcceptOrderDependencies;
   let output: CapturedOutput;
 
   beforeEach(() => {
     output = captureOutput();
     publisher = new InMemoryOrderPublisher();
+    idempotentPublisher = new InMemoryIdempotentOrderPublisher(publisher);
     dependencies = {
       publisher,
+      idempotentPublisher,
+      partners: partnerDirectory(),
       generateOrderId: () => 'generated-order-id',
       now: () => CHECKOUT_TIME,
       ...testPowertools('checkout-api'),
@@ -312,6 +328,127 @@ describe('acceptOrder', () => {
       const generateOrderId = jest.fn(() => 'never');
       await acceptOrder(aRequest({ ...anOrderInput(), extra: 1 }), { ...dependencies, generateOrderId });
       expect(generateOrderId).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('the partner', () => {
+    it('records the partner whose client the access token was issued to on the published order', async () => {
+      const order = anOrder({ id: 'partner-order-1' });
+      await acceptOrder(
+        aRequest(order, { requestContext: fromClient(OTHER_PARTNER.clientId) }),
+        dependencies,
+      );
+      expect(publisher.published.map(({ partner }) => partner)).toEqual([OTHER_PARTNER]);
+    });
+
+    it('records the partner on an order whose id it generated, too', async () => {
+      await acceptOrder(aRequest(anOrderInput()), dependencies);
+      expect(publisher.published[0]?.partner).toEqual(TEST_PARTNER);
+    });
+
+    it.each<[string, CheckoutRequest['requestContext']]>([
+      ['issued to a client that is not a partner of this stack', fromClient('unknown-client-id')],
+      ['without a client id', { authorizer: { claims: { token_use: 'access' } } }],
+      ['that no authorizer has seen', { authorizer: null }],
+      ['without a request context', undefined],
+    ])('answers 403 to a request %s, and publishes nothing', async (_, requestContext) => {
+      const response = await acceptOrder(aRequest(anOrder(), { requestContext }), dependencies);
+      expect(response.statusCode).toBe(403);
+      expect(bodyOf(response)).toEqual({
+        message: 'Forbidden',
+        errors: ['The access token was not issued to a partner of this API'],
+      });
+      expect(publisher.published).toEqual([]);
+      expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderRejected: 1 });
+    });
+
+    it('adds the partner to its log lines', async () => {
+      await acceptOrder(aRequest(anOrder({ id: 'partner-order-2' })), dependencies);
+      expect(output.jsonLines()).toContainEqual(
+        expect.objectContaining({ message: 'Order accepted', partnerId: TEST_PARTNER.id }),
+      );
+    });
+  });
+
+  describe('an order posted again', () => {
+    it('answers the same 202 with the same order id, and publishes the order once', async () => {
+      const order = anOrder({ id: 'retried-order-1' });
+      const responses = [];
+      for (let attempt = 0; attempt < 3; attempt += 1)
+        responses.push(await acceptOrder(aRequest(order), dependencies));
+      expect(responses.map(({ statusCode }) => statusCode)).toEqual([202, 202, 202]);
+      expect(new Set(responses.map(({ body }) => body))).toEqual(new Set(['{"orderId":"retried-order-1"}']));
+      expect(publisher.published).toEqual([eventOf(order)]);
+    });
+
+    it('counts and logs a repeat apart from an accepted order', async () => {
+      const order = anOrder({ id: 'retried-order-2' });
+      await acceptOrder(aRequest(order), dependencies);
+      recordedMetrics(dependencies.metrics);
+      dependencies.metrics.clearMetrics();
+      await acceptOrder(aRequest(order), dependencies);
+      expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderAlreadyAccepted: 1 });
+      expect(output.jsonLines()).toContainEqual(
+        expect.objectContaining({
+          message: 'Order already accepted: answered again, not published again',
+          orderId: 'retried-order-2',
+        }),
+      );
+    });
+
+    it('answers 409 naming the conflict, never quoting the body, when the id comes with other content', async () => {
+      await acceptOrder(aRequest(anOrder({ id: 'conflicting-order' })), dependencies);
+      const other = anOrder({ id: 'conflicting-order', notes: 'Leave it with the neighbour at number 12' });
+      const response = await acceptOrder(aRequest(other), dependencies);
+      expect(response.statusCode).toBe(409);
+      expect(bodyOf(response)).toEqual({
+        message: 'Order id conflict',
+        errors: ['id was already used for an order with different content; send a new id for a new order'],
+      });
+      expect(response.body).not.toContain('neighbour');
+      expect(response.body).not.toContain('conflicting-order');
+      expect(publisher.published).toHaveLength(1);
+    });
+
+    it('keeps the order ids of two partners apart', async () => {
+      const order = anOrder({ id: 'shared-order-id' });
+      await acceptOrder(aRequest(order), dependencies);
+      const response = await acceptOrder(
+        aRequest(order, { requestContext: fromClient(OTHER_PARTNER.clientId) }),
+        dependencies,
+      );
+      expect(response.statusCode).toBe(202);
+      expect(publisher.published.map(({ partner }) => partner?.id)).toEqual([
+        TEST_PARTNER.id,
+        OTHER_PARTNER.id,
+      ]);
+    });
+
+    it('publishes an order without an id every time it is posted, under a new id', async () => {
+      const ids = ['generated-1', 'generated-2'];
+      dependencies.generateOrderId = () => ids.shift() ?? 'generated-too-many';
+      const input = anOrderInput();
+      await acceptOrder(aRequest(input), dependencies);
+      await acceptOrder(aRequest(input), dependencies);
+      expect(publisher.published.map(({ id }) => id)).toEqual(['generated-1', 'generated-2']);
+    });
+
+    it('answers 409 with Retry-After while the same order is still being accepted by another request', async () => {
+      idempotentPublisher.failWith(new OrderAcceptanceInProgressError());
+      const response = await acceptOrder(aRequest(anOrder({ id: 'in-flight-order' })), dependencies);
+      expect(response.statusCode).toBe(409);
+      expect(response.headers).toEqual({ 'content-type': 'application/json', 'retry-after': '1' });
+      expect(bodyOf(response)).toEqual({
+        message: 'Order being accepted',
+        errors: ['An order with this id is being accepted by another request; retry shortly for its answer'],
+      });
+    });
+
+    it('answers 503 when the store of accepted order ids cannot be reached', async () => {
+      idempotentPublisher.failWith(new Error('Failed to save in progress record to idempotency store'));
+      const response = await acceptOrder(aRequest(anOrder({ id: 'store-down-order' })), dependencies);
+      expect(response.statusCode).toBe(503);
+      expect(publisher.published).toEqual([]);
     });
   });
 

@@ -1,29 +1,48 @@
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { aCheckoutRequestEvent } from '../../../factories/api-gateway';
 import { anOrder, anOrderEvent, anOrderInput, TEST_CARD_NUMBERS } from '../../../factories/order';
+import { OTHER_PARTNER, partnerClientIdVariables, TEST_PARTNER } from '../../../factories/partner';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
-import { expectStartUpToFailWithout, useFunctionHandler } from '../../../helpers/handler-environment';
+import {
+  expectStartUpToFailWithout,
+  setEnvironment,
+  useFunctionHandler,
+} from '../../../helpers/handler-environment';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:checkout-CheckoutEventsTopic-1A2B3C';
+const IDEMPOTENCY_TABLE = 'checkout-IdempotencyTable-1A2B3C';
 const MODULE = '../../../../src/functions/checkout-api/index';
 
 describe('the checkout API handler', () => {
   const sns = mockClient(SNSClient);
+  const dynamodb = mockClient(DynamoDBClient);
   let output: CapturedOutput;
   const handler = useFunctionHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(
     'checkout-api',
-    { ORDER_TOPIC_ARN: TOPIC_ARN },
+    {
+      ORDER_TOPIC_ARN: TOPIC_ARN,
+      IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
+      ORDER_ID_RETENTION_SECONDS: '86400',
+      ...partnerClientIdVariables(),
+    },
     () => import(MODULE),
   );
 
-  afterAll(() => sns.restore());
+  afterAll(() => {
+    sns.restore();
+    dynamodb.restore();
+  });
 
   beforeEach(() => {
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    dynamodb.reset();
+    dynamodb.on(PutItemCommand).resolves({});
+    dynamodb.on(UpdateItemCommand).resolves({});
     output = captureOutput();
   });
 
@@ -42,9 +61,52 @@ describe('the checkout API handler', () => {
       TopicArn: TOPIC_ARN,
       MessageAttributes: { amount: { DataType: 'Number', StringValue: '59.97' } },
     });
-    expect(JSON.parse(calls[0]?.args[0].input.Message ?? '')).toEqual(
-      anOrderEvent({ ...order, payment: order.payment }),
+    expect(JSON.parse(calls[0]?.args[0].input.Message ?? '')).toEqual({
+      ...anOrderEvent({ ...order, payment: order.payment }),
+      partner: TEST_PARTNER,
+    });
+  });
+
+  it('records the partner on the order and as its partnerId message attribute', async () => {
+    await handler(
+      aCheckoutRequestEvent(anOrder({ id: 'api-order-4' }), { clientId: OTHER_PARTNER.clientId }),
     );
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(JSON.parse(input?.Message ?? '').partner).toEqual(OTHER_PARTNER);
+    expect(input?.MessageAttributes?.partnerId).toEqual({
+      DataType: 'String',
+      StringValue: OTHER_PARTNER.id,
+    });
+  });
+
+  it('remembers an order id the client gave in the idempotency table, for the retention configured', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    await handler(aCheckoutRequestEvent(anOrder({ id: 'api-order-5' })));
+    const put = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put?.TableName).toBe(IDEMPOTENCY_TABLE);
+    const expiration = Number(put?.Item?.expiration?.N);
+    expect(expiration).toBeGreaterThanOrEqual(before + 86_400);
+    expect(expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 86_400);
+    expect(JSON.stringify(put)).not.toContain('api-order-5');
+  });
+
+  it('does not use the idempotency table for an order whose id it generates', async () => {
+    expect((await handler(aCheckoutRequestEvent(anOrderInput()))).statusCode).toBe(202);
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+
+  it('answers 403 to a token of a client that is not one of the partners, and publishes nothing', async () => {
+    const response = await handler(aCheckoutRequestEvent(anOrder(), { clientId: 'someone-else' }));
+    expect(response.statusCode).toBe(403);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('answers 503 with a generic message when the idempotency table cannot be reached, and publishes nothing', async () => {
+    dynamodb.on(PutItemCommand).rejects(new Error('connect ECONNREFUSED dynamodb.eu-west-1.amazonaws.com'));
+    const response = await handler(aCheckoutRequestEvent(anOrder({ id: 'api-order-6' })));
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toContain('ECONNREFUSED');
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('publishes the card only as its network and last 4 digits', async () => {
@@ -210,6 +272,23 @@ describe('the checkout API handler', () => {
     });
   });
 
-  it('fails at start-up, naming the variable, when ORDER_TOPIC_ARN is not set', () =>
-    expectStartUpToFailWithout('ORDER_TOPIC_ARN', () => import(MODULE)));
+  it.each(['ORDER_TOPIC_ARN', 'IDEMPOTENCY_TABLE_NAME', 'ORDER_ID_RETENTION_SECONDS'])(
+    'fails at start-up, naming the variable, when %s is not set',
+    (variable) => expectStartUpToFailWithout(variable, () => import(MODULE)),
+  );
+
+  it('fails at start-up when no partner client id is set', async () => {
+    const restore = setEnvironment(
+      Object.fromEntries(Object.keys(partnerClientIdVariables()).map((name) => [name, ''])),
+    );
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import(MODULE)).rejects.toThrow(
+          'Environment variable PARTNER_CLIENT_ID_<name> is required but not set',
+        );
+      });
+    } finally {
+      restore();
+    }
+  });
 });
