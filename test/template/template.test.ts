@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate } from '../../local/template/parse-template';
-import { loadStacks, resourcesOfType } from '../../scripts/lib/sam-template';
+import { type JsonObject, loadStacks, resourcesOfType, type Stack } from '../../scripts/lib/sam-template';
 import { renderModelBlock, renderValidatorModule, VALIDATOR_MODULES } from '../../scripts/sync-order-schema';
 import { apiGatewayRequestModel, VALUE_QUOTING_KEYWORDS } from '../../src/domain/order/order-schema';
 import {
@@ -148,5 +148,141 @@ describe('the root template.yaml', () => {
         ],
       },
     });
+  });
+});
+
+describe('partners on the root template.yaml (Fn::ForEach expanded with the parameters’ defaults)', () => {
+  const root = (loadStacks(ROOT_TEMPLATE)[0] as Stack).template;
+  const WRITE_SCOPE = 'checkout/orders.write';
+  const defaultPartners = String(root.Parameters?.Partners?.Default).split(',');
+
+  const apiEvents = resourcesOfType(root, 'AWS::Serverless::Function').flatMap(([functionId, fn]) =>
+    Object.entries((fn.Properties?.Events ?? {}) as Record<string, { Type: string; Properties: JsonObject }>)
+      .filter(([, event]) => event.Type === 'Api')
+      .map(([eventId, event]) => ({ name: `${functionId}.${eventId}`, properties: event.Properties })),
+  );
+
+  it('has at least one API method to protect', () => {
+    expect(apiEvents.map(({ name }) => name)).toContain('CheckoutApiFunction.PostCheckout');
+  });
+
+  it.each(apiEvents)(
+    'requires the partner authorizer, the write scope and an API key on $name',
+    ({ properties }) => {
+      expect(properties.Auth).toEqual({
+        Authorizer: 'PartnerAuthorizer',
+        AuthorizationScopes: [WRITE_SCOPE],
+        ApiKeyRequired: true,
+      });
+    },
+  );
+
+  it('makes the partner authorizer, backed by the partner user pool, the default of CheckoutApi', () => {
+    expect(root.Resources.CheckoutApi?.Properties?.Auth).toEqual({
+      DefaultAuthorizer: 'PartnerAuthorizer',
+      ApiKeyRequired: true,
+      Authorizers: {
+        PartnerAuthorizer: {
+          UserPoolArn: { 'Fn::GetAtt': ['PartnerUserPool', 'Arn'] },
+          Identity: { Header: 'Authorization' },
+        },
+      },
+    });
+  });
+
+  it('declares the write scope on the resource server the methods name', () => {
+    const [identifier, scopeName] = WRITE_SCOPE.split('/');
+    expect(root.Resources.CheckoutResourceServer?.Properties).toMatchObject({
+      Identifier: identifier,
+      Scopes: [expect.objectContaining({ ScopeName: scopeName })],
+    });
+  });
+
+  it('gives each partner of the Partners parameter one app client, API key, usage plan and plan key', () => {
+    expect(defaultPartners.length).toBeGreaterThanOrEqual(1);
+    for (const partner of defaultPartners) {
+      expect([
+        root.Resources[`PartnerClient${partner}`]?.Type,
+        root.Resources[`PartnerApiKey${partner}`]?.Type,
+        root.Resources[`PartnerUsagePlan${partner}`]?.Type,
+        root.Resources[`PartnerUsagePlanKey${partner}`]?.Type,
+      ]).toEqual([
+        'AWS::Cognito::UserPoolClient',
+        'AWS::ApiGateway::ApiKey',
+        'AWS::ApiGateway::UsagePlan',
+        'AWS::ApiGateway::UsagePlanKey',
+      ]);
+    }
+  });
+
+  it.each(resourcesOfType(root, 'AWS::Cognito::UserPoolClient'))(
+    'lets the app client %s use client credentials for the write scope only, with a secret',
+    (_, client) => {
+      expect(client.Properties).toMatchObject({
+        UserPoolId: { Ref: 'PartnerUserPool' },
+        GenerateSecret: true,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthScopes: [WRITE_SCOPE],
+      });
+      expect(client.Properties).not.toHaveProperty('CallbackURLs');
+      expect(JSON.stringify(client.Properties?.ExplicitAuthFlows ?? [])).not.toMatch(/PASSWORD|CUSTOM_AUTH/);
+    },
+  );
+
+  it.each(defaultPartners)(
+    'throttles and caps %s with its own usage plan on the CheckoutApi stage',
+    (partner) => {
+      expect(root.Resources[`PartnerUsagePlan${partner}`]?.Properties).toMatchObject({
+        ApiStages: [{ ApiId: { Ref: 'CheckoutApi' }, Stage: { Ref: 'CheckoutApi.Stage' } }],
+        Throttle: {
+          RateLimit: { Ref: 'PartnerThrottlingRateLimit' },
+          BurstLimit: { Ref: 'PartnerThrottlingBurstLimit' },
+        },
+        Quota: { Limit: { Ref: 'PartnerDailyQuota' }, Period: 'DAY' },
+      });
+      expect(root.Resources[`PartnerUsagePlanKey${partner}`]?.Properties).toEqual({
+        KeyId: { 'Fn::GetAtt': [`PartnerApiKey${partner}`, 'APIKeyId'] },
+        KeyType: 'API_KEY',
+        UsagePlanId: { 'Fn::GetAtt': [`PartnerUsagePlan${partner}`, 'Id'] },
+      });
+    },
+  );
+
+  it("hands the checkout API function each partner's client id, the idempotency table and the retention", () => {
+    const variables = (
+      root.Resources.CheckoutApiFunction?.Properties?.Environment as { Variables: JsonObject }
+    ).Variables;
+    expect(variables).toMatchObject({
+      IDEMPOTENCY_TABLE_NAME: { Ref: 'IdempotencyTable' },
+      ORDER_ID_RETENTION_SECONDS: { Ref: 'OrderIdRetentionSeconds' },
+      ...Object.fromEntries(
+        defaultPartners.map((partner) => [
+          `PARTNER_CLIENT_ID_${partner}`,
+          { 'Fn::GetAtt': [`PartnerClient${partner}`, 'ClientId'] },
+        ]),
+      ),
+    });
+  });
+
+  it('remembers accepted order ids for at least 24 hours by default, in a table whose items expire', () => {
+    expect(Number(root.Parameters?.OrderIdRetentionSeconds?.Default)).toBeGreaterThanOrEqual(86_400);
+    expect(root.Resources.IdempotencyTable?.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('lets the checkout API function only read, write and delete items of the idempotency table', () => {
+    const statements = JSON.stringify(root.Resources.CheckoutApiFunction?.Properties?.Policies);
+    expect(statements).toContain(
+      JSON.stringify({
+        Sid: 'RememberAcceptedOrderIds',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+      }),
+    );
   });
 });
