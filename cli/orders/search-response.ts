@@ -15,10 +15,24 @@ export interface SearchResponseBody {
 /** Sends one search request to the index or alias being queried. */
 export type SearchOrders = (body: RequestBody) => Promise<SearchResponseBody>;
 
+/** The documents that match: `hits.total`. */
 export const totalOf = (response: SearchResponseBody): number => {
   const total = response.hits.total;
   return typeof total === 'number' ? total : (total?.value ?? response.hits.hits.length);
 };
+
+/**
+ * The orders in a bucket, or in the whole response: the distinct order ids its `orders` aggregation counted,
+ * or, without one, its `documents`.
+ */
+export const ordersOf = (container: unknown, documents: number): number => {
+  const value = (container as Record<string, { value?: unknown } | undefined> | undefined)?.orders?.value;
+  return typeof value === 'number' ? value : documents;
+};
+
+/** The orders that match the whole search (an order indexed twice counts once). */
+export const matchingOrdersOf = (response: SearchResponseBody): number =>
+  ordersOf(response.aggregations, totalOf(response));
 
 export interface TermsBucket {
   key: string | number;

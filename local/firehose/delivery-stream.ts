@@ -224,13 +224,15 @@ export class LocalDeliveryStream {
       (message) => log.warn(label, message),
       this.dependencies.retryDelayMs,
     );
-    const failures = await indexer.index(
+    const { failures, indexedIn } = await indexer.index(
       documents.map(({ document }) => document),
       destination.retryDurationSeconds,
     );
     const failedIds = new Set(failures.map((failure) => failure.document.id));
     for (const { document } of documents.filter(({ document }) => !failedIds.has(document.id))) {
-      log.info(label, `order ${orderIdOf(document.body)} indexed in ${document.index}`);
+      // Where OpenSearch put it: the index's ingest pipeline may move an order to the index of its date.
+      const index = indexedIn.get(document.id) ?? document.index;
+      log.info(label, `order ${orderIdOf(document.body)} indexed in ${index}`);
     }
     if (destination.backupMode === 'AllDocuments') {
       await this.write(prefix, undefined, records, Buffer.concat(records.map((record) => record.data)));

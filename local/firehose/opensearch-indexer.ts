@@ -14,8 +14,19 @@ export interface IndexFailure {
   attemptsMade: number;
 }
 
+export interface IndexOutcome {
+  /** The documents refused, or still failing once the retry duration was over. */
+  failures: IndexFailure[];
+  /**
+   * Where each indexed document is, by the id it was sent with: the index OpenSearch answered, which is not
+   * the one it was sent to when an ingest pipeline moved it (the order index's pipeline files each order
+   * under its date).
+   */
+  indexedIn: Map<string, string>;
+}
+
 interface BulkItemResult {
-  index?: { status: number; error?: { type?: string; reason?: string } };
+  index?: { _index?: string; status: number; error?: { type?: string; reason?: string } };
 }
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
@@ -37,9 +48,10 @@ export class OpenSearchIndexer {
     this.client = new Client({ node: endpoint, maxRetries: 0, requestTimeout: 10_000 });
   }
 
-  async index(documents: readonly IndexDocument[], retryDurationSeconds: number): Promise<IndexFailure[]> {
+  async index(documents: readonly IndexDocument[], retryDurationSeconds: number): Promise<IndexOutcome> {
     const deadline = Date.now() + retryDurationSeconds * 1000;
     const failures: IndexFailure[] = [];
+    const indexedIn = new Map<string, string>();
     let pending = [...documents];
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const transient: { document: IndexDocument; errorCode: string; errorMessage: string }[] = [];
@@ -55,7 +67,11 @@ export class OpenSearchIndexer {
         (body.items as BulkItemResult[]).forEach((item, position) => {
           const document = pending[position] as IndexDocument;
           const result = item.index;
-          if (!result || result.status < 300) return;
+          if (!result) return;
+          if (result.status < 300) {
+            indexedIn.set(document.id, result._index ?? document.index);
+            return;
+          }
           const failure = {
             document,
             errorCode: `OpenSearch.${result.error?.type ?? result.status}`,
@@ -85,6 +101,6 @@ export class OpenSearchIndexer {
       );
       await sleep(this.retryDelayMs);
     }
-    return failures;
+    return { failures, indexedIn };
   }
 }

@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { run as runOrdersCli } from '../../cli/orders/main';
 import { localClientConfig } from '../../local/aws-config';
 import { type OpenSearchNode, startOpenSearchNode } from '../../local/opensearch/opensearch-node';
+import { SnsOrderPublisher } from '../../src/adapters/sns-order-publisher';
 import type { OrderRequest } from '../../src/domain/order';
-import { anOrderOfAmount } from '../factories/order';
+import { anOrderEvent, anOrderOfAmount } from '../factories/order';
 import { cardDataIn } from '../helpers/card-data';
+import { runCli } from '../helpers/cli';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
+import { PartnerClient } from './partner-client';
 import { eventually } from './stack-outputs';
 
 /** The pipeline's retry duration (RetryDurationInSeconds in pipelines/search-analytics/template.yaml). */
@@ -24,11 +29,7 @@ describe('the search and analytics pipeline through the local stack', () => {
   let s3: S3Client;
 
   const post = async (order: OrderRequest) => {
-    const response = await fetch(`${stack.outputs.ApiUrl}checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(order),
-    });
+    const response = await new PartnerClient(stack.outputs).postOrder(order);
     expect(response.status).toBe(202);
   };
 
@@ -118,6 +119,72 @@ describe('the search and analytics pipeline through the local stack', () => {
       expect(cardDataIn(JSON.stringify(hit._source), { number: '4111111111111111', cvv: '123' })).toEqual([]);
       expect(hit._source.notes).toContain('+44 20 7946 0958');
     }
+  });
+
+  it('lists and counts once an order the topic delivered twice', async () => {
+    // Published straight to the topic twice, body and attributes as the API publishes them: SNS delivers at
+    // least once, and Firehose indexes every delivery under a document id of its own.
+    const order = anOrderEvent(anOrderOfAmount(180.5));
+    const sns = new SNSClient(
+      localClientConfig(stack.outputs.AwsEndpointUrl as string, stack.outputs.Region),
+    );
+    const publisher = new SnsOrderPublisher(sns, stack.outputs.TopicArn as string);
+    await publisher.publish(order);
+    await publisher.publish(order);
+
+    // Both deliveries indexed: the second replaced the first, under the order id.
+    const indexed = await eventually(
+      async () => {
+        const response = await fetch(`${node.url}/${stack.outputs.SearchIndexAlias}/_search`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ version: true, query: { term: { id: order.id } } }),
+        });
+        if (!response.ok) return undefined;
+        const { hits } = (await response.json()) as {
+          hits: { hits: { _id: string; _index: string; _version: number }[] };
+        };
+        return hits.hits.some((hit) => hit._version >= 2) ? hits.hits : undefined;
+      },
+      30_000,
+      'the second delivery of the order in OpenSearch',
+    );
+    expect(indexed.map(({ _id, _index, _version }) => ({ _id, _index, _version }))).toEqual([
+      { _id: order.id, _index: 'orders-2026-11-21', _version: 2 },
+    ]);
+
+    const orders = (...argv: string[]) =>
+      runCli(
+        runOrdersCli,
+        [
+          ...argv,
+          '--customer',
+          order.customer.id,
+          '--json',
+          '--outputs',
+          join(stack.stateDir, 'outputs.json'),
+        ],
+        {
+          env: {},
+        },
+      );
+    const lines = (text: string) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const search = await orders('search');
+    expect({ code: search.code, stderr: search.stderr }).toEqual({
+      code: 0,
+      stderr: '1 of 1 matching order, newest first\n',
+    });
+    expect(lines(search.stdout).map(({ id }) => id)).toEqual([order.id]);
+    const stats = await orders('stats', '--by', 'day');
+    expect(stats.code).toBe(0);
+    expect(lines(stats.stdout)).toEqual([
+      { day: '2026-11-21', orders: 1, revenue: 180.5, revenueByCurrency: { EUR: 180.5 } },
+    ]);
+    expect(stats.stderr).toMatch(/^1 matching order, revenue 180\.50 EUR, /);
   });
 
   it('backs up to S3 every order sent while OpenSearch is down for longer than the retry duration', async () => {

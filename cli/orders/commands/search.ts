@@ -4,7 +4,7 @@ import type { CliIo } from '../../shared/io';
 import { formatDate, formatMoney, formatTable } from '../format';
 import type { SearchSort } from '../options';
 import { type OrderFilters, searchRequest } from '../query';
-import { type SearchOrders, totalOf } from '../search-response';
+import { matchingOrdersOf, type SearchOrders } from '../search-response';
 
 export interface SearchArguments {
   filters: OrderFilters;
@@ -64,8 +64,9 @@ export const countLine = (shown: number, total: number, sort: SearchSort) =>
 
 export const searchCommand = async (search: SearchOrders, args: SearchArguments, io: CliIo) => {
   const response = await search(searchRequest(args.filters, args));
+  // One hit per order id (the request collapses on it), and the orders counted once each.
   const orders = response.hits.hits.map((hit) => (hit._source ?? {}) as IndexedOrder);
-  const total = totalOf(response);
+  const total = matchingOrdersOf(response);
   if (args.json) {
     for (const order of orders) io.stdout.write(`${JSON.stringify(order)}\n`);
     io.stderr.write(`${countLine(orders.length, total, args.sort)}\n`);

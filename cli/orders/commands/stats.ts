@@ -12,11 +12,12 @@ import {
 } from '../query';
 import {
   bucketsOf,
+  matchingOrdersOf,
   metricValue,
+  ordersOf,
   revenueOf,
   type SearchOrders,
   type SearchResponseBody,
-  totalOf,
 } from '../search-response';
 
 export interface StatsArguments {
@@ -57,10 +58,10 @@ const revenueJson = (revenue: Revenue) => ({ revenue: revenue.total, revenueByCu
 export const periodReport = (response: SearchResponseBody, interval: Interval): StatsReport => {
   const periods = bucketsOf(response.aggregations, 'periods').map((bucket) => ({
     label: periodLabel(new Date(Number(bucket.key)), interval),
-    orders: bucket.doc_count,
+    orders: ordersOf(bucket, bucket.doc_count),
     revenue: revenueOf(bucket),
   }));
-  const total = totalOf(response);
+  const total = matchingOrdersOf(response);
   const first = periods[0]?.label;
   const last = periods.at(-1)?.label;
   const span = first === undefined ? '' : first === last ? `, ${first}` : `, from ${first} to ${last}`;
@@ -85,7 +86,7 @@ export const skuReport = (
 ): StatsReport => {
   const skus = bucketsOf(response.aggregations, 'skus').map((bucket) => ({
     sku: String(bucket.key),
-    orders: bucket.doc_count,
+    orders: ordersOf(bucket, bucket.doc_count),
     quantity: quantities ? (quantities[String(bucket.key)] ?? 0) : null,
   }));
   const distinct = Math.max(skus.length, metricValue(response.aggregations, 'distinct'));
@@ -98,7 +99,7 @@ export const skuReport = (
       quantity === null ? '-' : String(quantity),
     ]),
     json: skus,
-    summary: `top ${skus.length} of ${plural(distinct, 'sku')}, in ${plural(totalOf(response), 'matching order')} (ORDERS: the orders that hold the sku; QUANTITY: the units sold)`,
+    summary: `top ${skus.length} of ${plural(distinct, 'sku')}, in ${plural(matchingOrdersOf(response), 'matching order')} (ORDERS: the orders that hold the sku; QUANTITY: the units sold)`,
   };
 };
 
@@ -114,7 +115,7 @@ export const customerReport = (response: SearchResponseBody, sort: CustomerSort)
     return {
       customer: String(bucket.key),
       name: typeof name === 'string' ? name : null,
-      orders: bucket.doc_count,
+      orders: ordersOf(bucket, bucket.doc_count),
       revenue: revenueOf(bucket),
     };
   });
@@ -129,7 +130,7 @@ export const customerReport = (response: SearchResponseBody, sort: CustomerSort)
       formatRevenue(revenue),
     ]),
     json: customers.map(({ revenue, ...customer }) => ({ ...customer, ...revenueJson(revenue) })),
-    summary: `top ${customers.length} of ${plural(distinct, 'customer')} by ${sort === 'revenue' ? 'revenue' : 'orders'}, in ${plural(totalOf(response), 'matching order')}, revenue ${formatRevenue(revenueOf(response.aggregations))}`,
+    summary: `top ${customers.length} of ${plural(distinct, 'customer')} by ${sort === 'revenue' ? 'revenue' : 'orders'}, in ${plural(matchingOrdersOf(response), 'matching order')}, revenue ${formatRevenue(revenueOf(response.aggregations))}`,
   };
 };
 

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { sendCustomResourceResponse } from '../../adapters/cloudformation-response';
 import { signedOpenSearchClient } from '../../adapters/opensearch-client';
+import { parseIndexRotation } from '../../domain/search';
 import { requireEnv } from '../../shared/config';
 import { createPowertools } from '../../shared/powertools';
 import { removeOrderIndexSetup, setUpOrderIndex } from './set-up-order-index';
@@ -17,6 +18,8 @@ interface IndexSetupProperties {
   IndexName: string;
   Replicas: string;
   RetentionDays: string;
+  /** The delivery stream's IndexRotationPeriod, which the one-per-order pipeline follows. */
+  IndexRotationPeriod: string;
 }
 
 /**
@@ -42,8 +45,8 @@ const within = async <T>(timeoutMs: number, work: () => Promise<T>): Promise<T> 
 };
 
 /**
- * The custom resource `Custom::OrderIndexSetup`: applies the index template, alias and ISM policy to the
- * domain as part of the deployment, and always answers CloudFormation before its own timeout, so a stack
+ * The custom resource `Custom::OrderIndexSetup`: applies the one-per-order ingest pipeline, the index
+ * template, alias and ISM policy to the domain as part of the deployment, and always answers CloudFormation before its own timeout, so a stack
  * never hangs on it. A Delete answers SUCCESS even when the domain cannot be cleaned up (the domain is
  * retained, and a FAILED Delete would leave a rollback or a stack deletion failed).
  */
@@ -81,6 +84,7 @@ const handleIndexSetup = async (
           indexName: properties.IndexName,
           replicas: Number(properties.Replicas),
           retentionDays: Number(properties.RetentionDays),
+          rotation: parseIndexRotation(properties.IndexRotationPeriod),
         },
         logger,
       ),

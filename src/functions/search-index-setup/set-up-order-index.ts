@@ -4,8 +4,11 @@ import {
   indexTemplateName,
   type OrderIndexSettings,
   orderIndexTemplate,
+  orderIngestPipeline,
+  orderPipelineName,
   retentionPolicy,
   retentionPolicyName,
+  rotatedIndexPattern,
 } from '../../domain/search';
 
 export interface IndexSetupResult {
@@ -53,18 +56,34 @@ const putRetentionPolicy = async (
   return retentionPolicyName(settings.indexName);
 };
 
-/** The index set-up of the search pipeline: the typed index template with its alias, and the ISM policy. */
+/**
+ * The index set-up of the search pipeline: the one-per-order ingest pipeline (first: the template names it),
+ * the typed index template with its alias, the pipeline made the default of the rotated indices that exist
+ * already (a stack updated from a version without it), and the ISM policy.
+ */
 export const setUpOrderIndex = async (
   client: Client,
   settings: OrderIndexSettings,
   logger: Logger,
 ): Promise<IndexSetupResult> => {
+  const pipeline = orderPipelineName(settings.indexName);
+  await client.ingest.putPipeline({ id: pipeline, body: orderIngestPipeline(settings) });
   await client.indices.putIndexTemplate({
     name: indexTemplateName(settings.indexName),
     body: orderIndexTemplate(settings),
   });
+  await client.indices.putSettings({
+    index: rotatedIndexPattern(settings.indexName),
+    allow_no_indices: true,
+    body: { index: { default_pipeline: pipeline } },
+  });
   const policy = await putRetentionPolicy(client, settings, logger);
-  logger.info('Order index set up', { indexName: settings.indexName, retentionPolicy: policy });
+  logger.info('Order index set up', {
+    indexName: settings.indexName,
+    rotation: settings.rotation,
+    pipeline,
+    retentionPolicy: policy,
+  });
   return {
     IndexTemplate: indexTemplateName(settings.indexName),
     Alias: settings.indexName,
@@ -72,7 +91,11 @@ export const setUpOrderIndex = async (
   };
 };
 
-/** Removes what setUpOrderIndex created; the indices and their documents stay. */
+/**
+ * Removes what setUpOrderIndex created; the indices and their documents stay, and so does the ingest
+ * pipeline: the indices that stay name it as their default pipeline, and would refuse every document
+ * without it.
+ */
 export const removeOrderIndexSetup = async (client: Client, indexName: string): Promise<void> => {
   const ignoreMissing = (error: unknown) => {
     if (statusOf(error) !== 404 && statusOf(error) !== 400) throw error;

@@ -9,10 +9,12 @@ import { type OpenSearchNode, startOpenSearchNode } from '../../../../local/open
 import { plainOpenSearchClient } from '../../../../src/adapters/opensearch-client';
 import { rotatedIndexName } from '../../../../src/domain/search';
 import { setUpOrderIndex } from '../../../../src/functions/search-index-setup/set-up-order-index';
+import { aFirehoseBulkBody, anOrderIndexSettings } from '../../../factories/order-index';
 import { runCli } from '../../../helpers/cli';
 
 // A real OpenSearch 2.19 node (local/opensearch/runner, built by scripts/setup.sh), set up exactly as the
-// deployment sets up a domain, with orders indexed into daily rotated indices as Firehose indexes them.
+// deployment sets up a domain, with orders indexed into daily rotated indices as Firehose indexes them, two
+// of them delivered twice.
 
 interface FieldMapping {
   type?: string;
@@ -133,7 +135,7 @@ describe('the orders CLI against a real OpenSearch node', () => {
     client = plainOpenSearchClient(node.url);
     await setUpOrderIndex(
       client,
-      { indexName: 'orders', replicas: 0, retentionDays: 30 },
+      anOrderIndexSettings(),
       new Logger({ serviceName: 'orders-cli-test', logLevel: 'SILENT' }),
     );
     const body = ORDERS.flatMap((document) => [
@@ -142,6 +144,15 @@ describe('the orders CLI against a real OpenSearch node', () => {
     ]);
     const { body: result } = await client.bulk({ body, refresh: true });
     expect(result.errors).toBe(false);
+    // SNS delivers o1 and o7 again, and Firehose indexes them a few days later under ids of its own: the
+    // one-per-order pipeline keeps one document of each, so every figure below counts them once.
+    const { body: again } = await client.bulk({
+      body: aFirehoseBulkBody([ORDERS[0] as object, ORDERS[6] as object], {
+        deliveredAt: new Date('2026-11-24T09:00:00Z'),
+      }),
+      refresh: true,
+    });
+    expect(again.errors).toBe(false);
     // A record the card-data transform quarantined is indexed too, and is not an order.
     await client.index({
       index: 'orders-2026-11-21',
@@ -422,6 +433,48 @@ describe('the orders CLI against a real OpenSearch node', () => {
           revenueByCurrency: { EUR: 1320.2 },
         },
       ]);
+    });
+  });
+
+  describe('an order indexed twice before the one-per-order pipeline existed', () => {
+    // A second document of o6 under Firehose's id, as an index of a stack set up before the pipeline holds
+    // it (the pipeline bypassed).
+    const copy = { index: 'orders-2026-11-21', id: 'firehose-id-of-a-second-delivery-of-o6' };
+
+    beforeAll(async () => {
+      await client.index({ ...copy, body: ORDERS[5] as object, pipeline: '_none', refresh: true });
+    });
+
+    afterAll(async () => {
+      await client.delete({ ...copy, refresh: true });
+    });
+
+    it('is two documents in the index', async () => {
+      const { body } = await client.count({ index: 'orders', body: { query: { term: { id: 'o6' } } } });
+      expect(body.count).toBe(2);
+    });
+
+    it('is listed once by search, and counted once', async () => {
+      expect(await ids('--size', '100')).toEqual(ALL_NEWEST_FIRST);
+      expect(await ids('--customer', 'c-grace')).toEqual(['o6', 'o3']);
+      expect((await runOrders('search', '--size', '0')).stdout).toBe('0 of 8 matching orders\n');
+      expect((await runOrders('search', '--size', '1', '--customer', 'c-grace')).stdout).toMatch(
+        /\n1 of 2 matching orders, newest first\n$/,
+      );
+    });
+
+    it('is counted once among the orders of its day, of its customer and of its sku by stats', async () => {
+      const days = jsonLines((await runOrders('stats', '--by', 'day', '--json')).stdout);
+      expect(days.map(({ day, orders }) => ({ day, orders }))).toEqual([
+        { day: '2026-11-19', orders: 3 },
+        { day: '2026-11-20', orders: 2 },
+        { day: '2026-11-21', orders: 3 },
+      ]);
+      expect((await runOrders('stats', '--by', 'day')).stdout).toMatch(/\n8 matching orders, /);
+      const customers = jsonLines((await runOrders('stats', '--top', 'customers', '--json')).stdout);
+      expect(customers.find(({ customer }) => customer === 'c-grace')).toMatchObject({ orders: 2 });
+      const skus = jsonLines((await runOrders('stats', '--top', 'skus', '--json')).stdout);
+      expect(skus.find(({ sku }) => sku === 'LAMP-007')).toMatchObject({ orders: 3 });
     });
   });
 

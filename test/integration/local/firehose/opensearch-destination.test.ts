@@ -21,8 +21,9 @@ import {
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { type OpenSearchNode, startOpenSearchNode } from '../../../../local/opensearch/opensearch-node';
 import { plainOpenSearchClient } from '../../../../src/adapters/opensearch-client';
-import { rotatedIndexName } from '../../../../src/domain/search';
+import { indexTemplateName, orderIndexTemplate, rotatedIndexName } from '../../../../src/domain/search';
 import { setUpOrderIndex } from '../../../../src/functions/search-index-setup/set-up-order-index';
+import { anOrderIndexSettings } from '../../../factories/order-index';
 import { makeTempDir, type RecordedLog, recordingLog, writeFile } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
@@ -72,12 +73,17 @@ describe('LocalDeliveryStream with an OpenSearch destination', () => {
     node = await startOpenSearchNode({ dataDir: home, logFile: openSearchLog });
     port = Number(new URL(node.url).port);
     search = plainOpenSearchClient(node.url);
-    // As the pipeline's custom resource does before the stream exists.
-    await setUpOrderIndex(
-      search,
-      { indexName: 'orders', replicas: 0, retentionDays: 30 },
-      new Logger({ logLevel: 'SILENT' }),
-    );
+    // As the pipeline's custom resource does before the stream exists, but without the one-per-order ingest
+    // pipeline as the indices' default: these tests look at the ids and indices Firehose itself gives the
+    // documents, which that pipeline replaces with the order's (test/integration/functions/search-index-setup).
+    const settings = anOrderIndexSettings();
+    await setUpOrderIndex(search, settings, new Logger({ logLevel: 'SILENT' }));
+    const template = orderIndexTemplate(settings);
+    const { default_pipeline: _, ...withoutPipeline } = template.template.settings;
+    await search.indices.putIndexTemplate({
+      name: indexTemplateName('orders'),
+      body: { ...template, template: { ...template.template, settings: withoutPipeline } },
+    });
     s3 = new S3Client(moto.clientConfig());
     functions = new FunctionHost(moto.environment(), dir.path);
     functions.register({
@@ -354,7 +360,7 @@ describe('LocalDeliveryStream with an OpenSearch destination', () => {
         errorOutputPrefix: '',
         compression: 'UNCOMPRESSED',
       });
-      put(stream, JSON.stringify({ id: 'order-d1', date: 'not a date' }));
+      put(stream, JSON.stringify({ id: 'order-d1', payment: { amount: 'not a number' } }));
       await stream.flush();
 
       const keys = await keysIn(bucket);

@@ -81,6 +81,30 @@ describe('startOpenSearchNode', () => {
     expect(search.body.hits.hits[0]?._source).toEqual(order);
   });
 
+  it('runs ingest pipelines, as the nodes of an Amazon OpenSearch Service domain do', async () => {
+    const nodes = await json<{ nodes: Record<string, { roles: string[] }> }>(
+      await fetch(`${node.url}/_nodes`),
+    );
+    expect(Object.values(nodes.body.nodes).map((each) => each.roles)).toEqual([
+      expect.arrayContaining(['cluster_manager', 'data', 'ingest']),
+    ]);
+    const put = await fetch(`${node.url}/_ingest/pipeline/stamp`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ processors: [{ set: { field: '_id', value: '{{{id}}}' } }] }),
+    });
+    expect(put.status).toBe(200);
+
+    const indexed = await json<{ _id: string }>(
+      await fetch(`${node.url}/stamped/_doc?pipeline=stamp&refresh=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'order-2' }),
+      }),
+    );
+    expect(indexed).toMatchObject({ status: 201, body: { _id: 'order-2' } });
+  });
+
   it('answers the ISM endpoint exactly when the index management plugin is loaded', async () => {
     const plugins = await json<{ component: string }[]>(await fetch(`${node.url}/_cat/plugins?format=json`));
     const names = plugins.body.map((plugin) => plugin.component);

@@ -1,6 +1,8 @@
 import {
+  EXACT_ORDER_COUNT_UP_TO,
   histogramRequest,
   type OrderFilters,
+  orderCount,
   orderQuery,
   SKU_QUANTITIES_SCRIPT,
   searchRequest,
@@ -137,12 +139,21 @@ describe('building the OpenSearch query', () => {
 });
 
 describe('the search request', () => {
-  it('asks for the size given, an exact total, newest first, with the id as tie-breaker', () => {
+  it('asks for the size given, one hit per order id, the orders counted, newest first, with the id as tie-breaker', () => {
     expect(searchRequest(filters(), { size: 20, sort: { field: 'date', order: 'desc' } })).toEqual({
       query: { exists: { field: 'id' } },
       size: 20,
+      collapse: { field: 'id' },
       track_total_hits: true,
+      aggs: { orders: { cardinality: { field: 'id', precision_threshold: 40_000 } } },
       sort: [{ date: { order: 'desc' } }, { id: { order: 'asc' } }],
+    });
+  });
+
+  it('counts the orders exactly up to the highest precision OpenSearch allows', () => {
+    expect(EXACT_ORDER_COUNT_UP_TO).toBe(40_000);
+    expect(orderCount).toEqual({
+      cardinality: { field: 'id', precision_threshold: EXACT_ORDER_COUNT_UP_TO },
     });
   });
 
@@ -162,6 +173,7 @@ describe('the search request', () => {
 
 describe('the aggregation requests', () => {
   const revenue = {
+    orders: { cardinality: { field: 'id', precision_threshold: 40_000 } },
     revenue: { sum: { field: 'payment.amount' } },
     currencies: {
       terms: { field: 'payment.currency', size: 20, order: [{ _count: 'desc' }, { _key: 'asc' }] },
@@ -169,7 +181,7 @@ describe('the aggregation requests', () => {
     },
   };
 
-  it('counts and sums per UTC day with a date histogram, empty days included', () => {
+  it('counts the orders by id and sums per UTC day with a date histogram, empty days included', () => {
     const body = histogramRequest(filters({ minAmount: 100 }), 'day', NOW);
     expect(body).toMatchObject({
       query: { bool: { filter: [{ range: { 'payment.amount': { gte: 100 } } }] } },
@@ -217,7 +229,7 @@ describe('the aggregation requests', () => {
     );
   });
 
-  it('ranks the skus by the orders that hold them, with their distinct count', () => {
+  it('ranks the skus by the orders (ids) that hold them, with their distinct count', () => {
     expect(topSkusRequest(filters({ currencies: ['EUR'] }), 5)).toEqual({
       query: { bool: { filter: [{ term: { 'payment.currency': 'EUR' } }] } },
       size: 0,
@@ -225,7 +237,10 @@ describe('the aggregation requests', () => {
       aggs: {
         ...revenue,
         distinct: { cardinality: { field: 'items.sku' } },
-        skus: { terms: { field: 'items.sku', size: 5, order: [{ _count: 'desc' }, { _key: 'asc' }] } },
+        skus: {
+          terms: { field: 'items.sku', size: 5, order: [{ orders: 'desc' }, { _key: 'asc' }] },
+          aggs: { orders: { cardinality: { field: 'id', precision_threshold: 40_000 } } },
+        },
       },
     });
   });
@@ -247,7 +262,7 @@ describe('the aggregation requests', () => {
     expect(SKU_QUANTITIES_SCRIPT.map_script).toContain('params._source.items');
   });
 
-  it('ranks the customers by orders, or by revenue, with their revenue and latest name', () => {
+  it('ranks the customers by orders (ids), or by revenue, with their revenue and latest name', () => {
     const byOrders = topCustomersRequest(filters(), 3, 'orders');
     expect(byOrders).toMatchObject({
       size: 0,
@@ -259,7 +274,7 @@ describe('the aggregation requests', () => {
           terms: {
             field: 'customer.id',
             size: 3,
-            order: [{ _count: 'desc' }, { revenue: 'desc' }, { _key: 'asc' }],
+            order: [{ orders: 'desc' }, { revenue: 'desc' }, { _key: 'asc' }],
           },
           aggs: {
             ...revenue,
@@ -275,7 +290,7 @@ describe('the aggregation requests', () => {
       },
     });
     expect(topCustomersRequest(filters(), 3, 'revenue')).toMatchObject({
-      aggs: { customers: { terms: { order: [{ revenue: 'desc' }, { _count: 'desc' }, { _key: 'asc' }] } } },
+      aggs: { customers: { terms: { order: [{ revenue: 'desc' }, { orders: 'desc' }, { _key: 'asc' }] } } },
     });
   });
 });

@@ -1,10 +1,27 @@
-import { bucketsOf, metricValue, revenueOf, totalOf } from '../../../../cli/orders/search-response';
+import {
+  bucketsOf,
+  matchingOrdersOf,
+  metricValue,
+  ordersOf,
+  revenueOf,
+  totalOf,
+} from '../../../../cli/orders/search-response';
 
 describe('reading search responses', () => {
   it('reads the total as an object, as a number, or from the hits when it is absent', () => {
     expect(totalOf({ hits: { total: { value: 42, relation: 'eq' }, hits: [] } })).toBe(42);
     expect(totalOf({ hits: { total: 7, hits: [] } })).toBe(7);
     expect(totalOf({ hits: { hits: [{}, {}] } })).toBe(2);
+  });
+
+  it('reads the orders as the distinct order ids counted, or the documents without that count', () => {
+    expect(ordersOf({ orders: { value: 3 } }, 5)).toBe(3);
+    expect(ordersOf({ orders: { value: 0 } }, 0)).toBe(0);
+    expect(ordersOf({}, 5)).toBe(5);
+    expect(ordersOf(undefined, 2)).toBe(2);
+    const twice = { hits: { total: { value: 5 }, hits: [] }, aggregations: { orders: { value: 4 } } };
+    expect(matchingOrdersOf(twice)).toBe(4);
+    expect(matchingOrdersOf({ hits: { total: { value: 5 }, hits: [] } })).toBe(5);
   });
 
   it('reads buckets and metric values, with none and 0 for absent aggregations', () => {

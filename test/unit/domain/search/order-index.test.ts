@@ -1,13 +1,23 @@
 import {
+  DATE_INDEX_NAME_SUFFIXES,
+  INDEX_ROTATIONS,
+  type IndexRotation,
   type IndexRotationPeriod,
+  ISO_WEEK_SCRIPT,
   indexTemplateName,
+  ORDER_DATE_FORMAT,
   ORDER_MAPPINGS,
+  ORDER_TIME_FIELD,
   orderIndexTemplate,
+  orderIngestPipeline,
+  orderPipelineName,
+  parseIndexRotation,
   retentionPolicy,
   retentionPolicyName,
   rotatedIndexName,
   rotatedIndexPattern,
 } from '../../../../src/domain/search';
+import { anOrderIndexSettings } from '../../../factories/order-index';
 
 const at = (iso: string) => new Date(iso);
 
@@ -89,15 +99,16 @@ describe('rotatedIndexName', () => {
 });
 
 describe('the names of the index set-up', () => {
-  it('derives the template, the policy and the pattern of the rotated indices from the index name', () => {
+  it('derives the template, the policy, the pipeline and the pattern of the rotated indices from the index name', () => {
     expect(indexTemplateName('orders')).toBe('orders-template');
     expect(retentionPolicyName('orders')).toBe('orders-retention');
+    expect(orderPipelineName('orders')).toBe('orders-one-per-order');
     expect(rotatedIndexPattern('orders')).toBe('orders-*');
   });
 });
 
 describe('orderIndexTemplate', () => {
-  const template = orderIndexTemplate({ indexName: 'orders', replicas: 0, retentionDays: 90 });
+  const template = orderIndexTemplate(anOrderIndexSettings({ retentionDays: 90 }));
 
   it('applies to every rotated index, orders-*', () => {
     expect(template.index_patterns).toEqual(['orders-*']);
@@ -107,16 +118,23 @@ describe('orderIndexTemplate', () => {
   it('puts every rotated index behind an alias named as the index', () => {
     expect(template.template.aliases).toEqual({ orders: {} });
     expect(
-      orderIndexTemplate({ indexName: 'sales', replicas: 0, retentionDays: 1 }).template.aliases,
+      orderIndexTemplate(anOrderIndexSettings({ indexName: 'sales', retentionDays: 1 })).template.aliases,
     ).toEqual({
       sales: {},
     });
   });
 
   it('gives each index one shard and the replicas asked for', () => {
-    expect(template.template.settings).toEqual({ number_of_shards: 1, number_of_replicas: 0 });
-    const replicated = orderIndexTemplate({ indexName: 'orders', replicas: 1, retentionDays: 90 });
+    expect(template.template.settings).toMatchObject({ number_of_shards: 1, number_of_replicas: 0 });
+    const replicated = orderIndexTemplate(anOrderIndexSettings({ replicas: 1 }));
     expect(replicated.template.settings.number_of_replicas).toBe(1);
+  });
+
+  it('runs every document of every rotated index through the one-per-order pipeline', () => {
+    expect(template.template.settings.default_pipeline).toBe('orders-one-per-order');
+    expect(
+      orderIndexTemplate(anOrderIndexSettings({ indexName: 'sales' })).template.settings.default_pipeline,
+    ).toBe(orderPipelineName('sales'));
   });
 
   it('uses the order mappings', () => {
@@ -138,6 +156,10 @@ describe('ORDER_MAPPINGS', () => {
   it('types the order date as a date', () => {
     expect(properties.date).toMatchObject({ type: 'date' });
     expect(properties.date.format).toContain('strict_date_optional_time');
+  });
+
+  it('keeps an order whose date does not parse, rather than refusing it', () => {
+    expect(properties.date).toMatchObject({ ignore_malformed: true });
   });
 
   it('keeps ids, skus, e-mail addresses, currencies and countries as exact keywords', () => {
@@ -178,7 +200,7 @@ describe('ORDER_MAPPINGS', () => {
 });
 
 describe('retentionPolicy', () => {
-  const { policy } = retentionPolicy({ indexName: 'orders', replicas: 0, retentionDays: 30 });
+  const { policy } = retentionPolicy(anOrderIndexSettings({ retentionDays: 30 }));
 
   it('moves an index from hot to delete once it is older than the retention in days', () => {
     expect(policy.default_state).toBe('hot');
@@ -198,9 +220,144 @@ describe('retentionPolicy', () => {
   });
 
   it('follows the retention and the index name it is given', () => {
-    const other = retentionPolicy({ indexName: 'sales', replicas: 1, retentionDays: 7 }).policy;
+    const other = retentionPolicy(
+      anOrderIndexSettings({ indexName: 'sales', replicas: 1, retentionDays: 7 }),
+    ).policy;
     expect(other.states[0]?.transitions[0]?.conditions).toEqual({ min_index_age: '7d' });
     expect(other.ism_template[0]?.index_patterns).toEqual(['sales-*']);
     expect(other.description).toBe('Deletes sales indices older than 7 days');
+  });
+});
+
+describe('parseIndexRotation', () => {
+  it.each(INDEX_ROTATIONS)('accepts the delivery stream rotation %s', (rotation) => {
+    expect(parseIndexRotation(rotation)).toBe(rotation);
+  });
+
+  it('refuses anything else, naming the rotations it accepts', () => {
+    expect(() => parseIndexRotation('Daily')).toThrow(
+      'IndexRotationPeriod must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, not "Daily"',
+    );
+    expect(() => parseIndexRotation(undefined)).toThrow(/, not nothing$/);
+  });
+});
+
+describe('orderIngestPipeline', () => {
+  type Processor = Record<string, Record<string, unknown>>;
+  const processorsOf = (rotation: IndexRotation, indexName = 'orders') =>
+    orderIngestPipeline(anOrderIndexSettings({ indexName, rotation })).processors as Processor[];
+  const kinds = (rotation: IndexRotation) =>
+    processorsOf(rotation).map((processor) => Object.keys(processor)[0]);
+
+  it('makes the order id the document id, first, and only for an id the order schema allows', () => {
+    for (const rotation of INDEX_ROTATIONS) {
+      expect(processorsOf(rotation)[0]).toEqual({
+        set: {
+          description: expect.any(String),
+          if: 'ctx.id instanceof String && ctx.id.length() > 0 && ctx.id.length() <= 128',
+          field: '_id',
+          value: '{{{id}}}',
+        },
+      });
+    }
+  });
+
+  it('leaves the document in its index without rotation', () => {
+    expect(kinds('NoRotation')).toEqual(['set']);
+  });
+
+  it('reads the order date as the mapping does, into milliseconds since the epoch, and takes them out after', () => {
+    for (const rotation of ['OneHour', 'OneDay', 'OneWeek', 'OneMonth'] as const) {
+      const processors = processorsOf(rotation);
+      expect(processors[1]?.date).toEqual({
+        description: expect.any(String),
+        if: 'ctx.date instanceof String',
+        field: 'date',
+        target_field: ORDER_TIME_FIELD,
+        formats: [ORDER_DATE_FORMAT],
+        timezone: 'UTC',
+        output_format: 'epoch_millis',
+        ignore_failure: true,
+      });
+      expect(processors.at(-1)).toEqual({ remove: { field: ORDER_TIME_FIELD, ignore_missing: true } });
+    }
+  });
+
+  it.each([
+    ['OneHour', 'h', 'yyyy-MM-dd-HH'],
+    ['OneDay', 'd', 'yyyy-MM-dd'],
+    ['OneMonth', 'M', 'yyyy-MM'],
+  ] as const)(
+    'files the order under the %s index of its UTC time with date_index_name',
+    (rotation, rounding, format) => {
+      expect(kinds(rotation)).toEqual(['set', 'date', 'date_index_name', 'remove']);
+      expect(processorsOf(rotation, 'sales')[2]?.date_index_name).toEqual({
+        description: expect.stringContaining(rotation),
+        if: `ctx.${ORDER_TIME_FIELD} != null`,
+        field: ORDER_TIME_FIELD,
+        date_formats: ['UNIX_MS'],
+        timezone: 'UTC',
+        index_name_prefix: 'sales-',
+        date_rounding: rounding,
+        index_name_format: format,
+        ignore_failure: true,
+      });
+    },
+  );
+
+  it('files the order under its ISO week of its UTC time with a script', () => {
+    expect(kinds('OneWeek')).toEqual(['set', 'date', 'script', 'remove']);
+    expect(processorsOf('OneWeek', 'sales')[2]?.script).toEqual({
+      description: expect.stringContaining('OneWeek'),
+      if: `ctx.${ORDER_TIME_FIELD} != null`,
+      lang: 'painless',
+      source: ISO_WEEK_SCRIPT,
+      params: { prefix: 'sales-' },
+      ignore_failure: true,
+    });
+  });
+
+  it('never fails a document: reading the date and routing ignore their failures', () => {
+    for (const rotation of ['OneHour', 'OneDay', 'OneWeek', 'OneMonth'] as const) {
+      for (const processor of processorsOf(rotation).slice(1, -1)) {
+        expect(Object.values(processor)[0]).toMatchObject({ ignore_failure: true });
+      }
+    }
+  });
+
+  describe('names the index as rotatedIndexName does (date_index_name formats, as Java formats them)', () => {
+    /** A Java DateTimeFormatter pattern of digit fields only, formatted in UTC. */
+    const formatJava = (pattern: string, time: Date) =>
+      pattern.replace(/yyyy|MM|dd|HH/g, (field) => {
+        const value = {
+          yyyy: time.getUTCFullYear(),
+          MM: time.getUTCMonth() + 1,
+          dd: time.getUTCDate(),
+          HH: time.getUTCHours(),
+        }[field] as number;
+        return String(value).padStart(field.length, '0');
+      });
+    const times = [
+      '2026-11-21T09:41:07.123Z',
+      '2026-12-31T23:59:59.999Z',
+      '2027-01-01T00:00:00.000Z',
+      '2027-02-03T04:05:06Z',
+      '2024-02-29T12:00:00Z',
+      '2026-11-21T00:30:00+01:00',
+    ].map((iso) => new Date(iso));
+
+    it.each(Object.keys(DATE_INDEX_NAME_SUFFIXES) as (keyof typeof DATE_INDEX_NAME_SUFFIXES)[])(
+      'for %s',
+      (rotation: IndexRotationPeriod & keyof typeof DATE_INDEX_NAME_SUFFIXES) => {
+        const processor = processorsOf(rotation)[2]?.date_index_name as
+          | { index_name_prefix: string; index_name_format: string }
+          | undefined;
+        if (!processor) throw new Error(`no date_index_name processor for ${rotation}`);
+        const { index_name_prefix: prefix, index_name_format: format } = processor;
+        for (const time of times) {
+          expect(`${prefix}${formatJava(format, time)}`).toBe(rotatedIndexName('orders', rotation, time));
+        }
+      },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { findFreePort } from '../../../../local/net';
-import { orderIndexTemplate, retentionPolicy } from '../../../../src/domain/search';
+import { orderIndexTemplate, orderIngestPipeline, retentionPolicy } from '../../../../src/domain/search';
 import { aCustomResourceEvent, STACK_ID } from '../../../factories/custom-resource';
 import { aLambdaContext } from '../../../factories/lambda-context';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
@@ -87,6 +87,7 @@ describe('the index set-up custom resource handler', () => {
     IndexName: 'orders',
     Replicas: '0',
     RetentionDays: '90',
+    IndexRotationPeriod: 'OneDay',
     ...overrides,
   });
 
@@ -120,17 +121,23 @@ describe('the index set-up custom resource handler', () => {
   };
 
   describe('on Create', () => {
-    it('applies the typed index template with its alias, then the retention policy', async () => {
+    it('applies the one-per-order pipeline, the typed index template with its alias, then the retention policy', async () => {
       await run(
         aCustomResourceEvent('Create', { responseUrl: cloudFormation.url, properties: properties() }),
       );
 
-      const settings = { indexName: 'orders', replicas: 0, retentionDays: 90 };
+      const settings = { indexName: 'orders', replicas: 0, retentionDays: 90, rotation: 'OneDay' } as const;
       expect(domainCalls()).toEqual([
+        'PUT /_ingest/pipeline/orders-one-per-order',
         'PUT /_index_template/orders-template',
+        'PUT /orders-*/_settings',
         'PUT /_plugins/_ism/policies/orders-retention',
       ]);
+      expect(bodyPutAt('/_ingest/pipeline/orders-one-per-order')).toEqual(orderIngestPipeline(settings));
       expect(bodyPutAt('/_index_template/orders-template')).toEqual(orderIndexTemplate(settings));
+      expect(bodyPutAt('/orders-*/_settings')).toEqual({
+        index: { default_pipeline: 'orders-one-per-order' },
+      });
       expect(bodyPutAt('/_plugins/_ism/policies/orders-retention')).toEqual(retentionPolicy(settings));
     });
 
@@ -178,7 +185,7 @@ describe('the index set-up custom resource handler', () => {
       );
 
       expect(bodyPutAt('/_index_template/sales-template')).toEqual(
-        orderIndexTemplate({ indexName: 'sales', replicas: 1, retentionDays: 7 }),
+        orderIndexTemplate({ indexName: 'sales', replicas: 1, retentionDays: 7, rotation: 'OneDay' }),
       );
       expect(theAnswer().answer).toMatchObject({
         Status: 'SUCCESS',
@@ -207,22 +214,38 @@ describe('the index set-up custom resource handler', () => {
       await run(
         aCustomResourceEvent('Update', {
           responseUrl: cloudFormation.url,
-          properties: properties({ Replicas: '1', RetentionDays: '30' }),
+          properties: properties({ Replicas: '1', RetentionDays: '30', IndexRotationPeriod: 'OneWeek' }),
           oldProperties: properties(),
         }),
       );
 
-      expect(bodyPutAt('/_index_template/orders-template')).toEqual(
-        orderIndexTemplate({ indexName: 'orders', replicas: 1, retentionDays: 30 }),
-      );
-      expect(bodyPutAt('/_plugins/_ism/policies/orders-retention')).toEqual(
-        retentionPolicy({ indexName: 'orders', replicas: 1, retentionDays: 30 }),
-      );
+      const settings = { indexName: 'orders', replicas: 1, retentionDays: 30, rotation: 'OneWeek' } as const;
+      expect(bodyPutAt('/_ingest/pipeline/orders-one-per-order')).toEqual(orderIngestPipeline(settings));
+      expect(bodyPutAt('/_index_template/orders-template')).toEqual(orderIndexTemplate(settings));
+      expect(bodyPutAt('/_plugins/_ism/policies/orders-retention')).toEqual(retentionPolicy(settings));
       expect(theAnswer().answer).toMatchObject({
         Status: 'SUCCESS',
         PhysicalResourceId: 'orders-index-setup',
         Data: { IndexTemplate: 'orders-template', Alias: 'orders', RetentionPolicy: 'orders-retention' },
       });
+    });
+  });
+
+  describe('with a rotation it does not know', () => {
+    it('answers FAILED, naming the rotations it knows, without touching the domain', async () => {
+      await run(
+        aCustomResourceEvent('Create', {
+          responseUrl: cloudFormation.url,
+          properties: properties({ IndexRotationPeriod: 'Daily' }),
+        }),
+      );
+
+      expect(domain.requests).toEqual([]);
+      const { answer } = theAnswer();
+      expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'orders-index-setup' });
+      expect(answer.Reason).toBe(
+        'Setting up the order index failed: IndexRotationPeriod must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, not "Daily"',
+      );
     });
   });
 

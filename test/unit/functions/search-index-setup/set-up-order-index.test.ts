@@ -1,12 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Client, errors } from '@opensearch-project/opensearch';
-import { orderIndexTemplate, retentionPolicy } from '../../../../src/domain/search';
+import { orderIndexTemplate, orderIngestPipeline, retentionPolicy } from '../../../../src/domain/search';
 import {
   removeOrderIndexSetup,
   setUpOrderIndex,
 } from '../../../../src/functions/search-index-setup/set-up-order-index';
+import { anOrderIndexSettings } from '../../../factories/order-index';
 
-const SETTINGS = { indexName: 'orders', replicas: 0, retentionDays: 90 };
+const SETTINGS = anOrderIndexSettings({ retentionDays: 90 });
 const POLICY_PATH = '/_plugins/_ism/policies/orders-retention';
 
 /** The error the client throws for an answer with this status and body. */
@@ -40,17 +41,27 @@ interface TransportCall {
  */
 const aFakeClient = (answers: unknown[] = []) => {
   const pending = [...answers];
+  const putPipeline = jest.fn(async (_: { id: string; body: unknown }) => ({ body: {} }));
   const putIndexTemplate = jest.fn(async (_: { name: string; body: unknown }) => ({ body: {} }));
+  const putSettings = jest.fn(async (_: { index: string; allow_no_indices: boolean; body: unknown }) => ({
+    body: {},
+  }));
   const deleteIndexTemplate = jest.fn(async (_: { name: string }) => ({ body: {} }));
   const request = jest.fn(async (_: TransportCall) => {
     const answer = pending.shift() ?? { body: {} };
     if (answer instanceof Error) throw answer;
     return answer;
   });
-  const client = { indices: { putIndexTemplate, deleteIndexTemplate }, transport: { request } };
+  const client = {
+    ingest: { putPipeline },
+    indices: { putIndexTemplate, putSettings, deleteIndexTemplate },
+    transport: { request },
+  };
   return {
     client: client as unknown as Client,
+    putPipeline,
     putIndexTemplate,
+    putSettings,
     deleteIndexTemplate,
     transportCalls: () => request.mock.calls.map(([call]) => call),
   };
@@ -62,27 +73,64 @@ const aLogger = () => {
 };
 
 describe('setUpOrderIndex', () => {
-  it('puts the index template under <index>-template, then the retention policy', async () => {
+  it('puts the pipeline, the index template that names it, the pipeline on the existing indices, then the retention policy', async () => {
     const fake = aFakeClient();
     const { asLogger } = aLogger();
 
     const result = await setUpOrderIndex(fake.client, SETTINGS, asLogger);
 
+    expect(fake.putPipeline).toHaveBeenCalledWith({
+      id: 'orders-one-per-order',
+      body: orderIngestPipeline(SETTINGS),
+    });
     expect(fake.putIndexTemplate).toHaveBeenCalledWith({
       name: 'orders-template',
       body: orderIndexTemplate(SETTINGS),
     });
+    expect(fake.putSettings).toHaveBeenCalledWith({
+      index: 'orders-*',
+      allow_no_indices: true,
+      body: { index: { default_pipeline: 'orders-one-per-order' } },
+    });
     expect(fake.transportCalls()).toEqual([
       { method: 'PUT', path: POLICY_PATH, body: retentionPolicy(SETTINGS) },
     ]);
-    expect(fake.putIndexTemplate.mock.invocationCallOrder[0]).toBeLessThan(
-      (fake.client.transport.request as jest.Mock).mock.invocationCallOrder[0] as number,
-    );
+    const order = [
+      fake.putPipeline,
+      fake.putIndexTemplate,
+      fake.putSettings,
+      fake.client.transport.request as jest.Mock,
+    ].map((mock) => mock.mock.invocationCallOrder[0] as number);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(result).toEqual({
       IndexTemplate: 'orders-template',
       Alias: 'orders',
       RetentionPolicy: 'orders-retention',
     });
+  });
+
+  it('puts the pipeline of the rotation it is given', async () => {
+    const fake = aFakeClient();
+    const hourly = anOrderIndexSettings({ indexName: 'sales', rotation: 'OneHour' });
+
+    await setUpOrderIndex(fake.client, hourly, aLogger().asLogger);
+
+    expect(fake.putPipeline).toHaveBeenCalledWith({
+      id: 'sales-one-per-order',
+      body: orderIngestPipeline(hourly),
+    });
+  });
+
+  it('fails without putting the template when the pipeline is refused', async () => {
+    const fake = aFakeClient();
+    const refused = responseError(400, {
+      error: { type: 'parse_exception', reason: 'No processor type exists with name [date_index_name]' },
+    });
+    fake.putPipeline.mockRejectedValueOnce(refused);
+
+    await expect(setUpOrderIndex(fake.client, SETTINGS, aLogger().asLogger)).rejects.toBe(refused);
+    expect(fake.putIndexTemplate).not.toHaveBeenCalled();
+    expect(fake.transportCalls()).toEqual([]);
   });
 
   it('updates a policy that exists, with the sequence numbers it reads first', async () => {
@@ -160,13 +208,14 @@ describe('setUpOrderIndex', () => {
 });
 
 describe('removeOrderIndexSetup', () => {
-  it('deletes the template and the policy of the index', async () => {
+  it('deletes the template and the policy of the index, and keeps the pipeline its indices still name', async () => {
     const fake = aFakeClient();
 
     await removeOrderIndexSetup(fake.client, 'orders');
 
     expect(fake.deleteIndexTemplate).toHaveBeenCalledWith({ name: 'orders-template' });
     expect(fake.transportCalls()).toEqual([{ method: 'DELETE', path: POLICY_PATH }]);
+    expect(fake.putSettings).not.toHaveBeenCalled();
   });
 
   it('ignores a template or a policy that is already gone, and a cluster without index state management', async () => {

@@ -26,12 +26,14 @@ const capture = () => {
   };
 };
 
-const respond = (orders: unknown[], total: number) => {
+/** A search answering `orders` as hits, `total` matching documents and, when given, `distinct` order ids. */
+const respond = (orders: unknown[], total: number, distinct?: number) => {
   const bodies: unknown[] = [];
   const search = async (body: unknown): Promise<SearchResponseBody> => {
     bodies.push(body);
     return {
       hits: { total: { value: total, relation: 'eq' }, hits: orders.map((_source) => ({ _source })) },
+      ...(distinct === undefined ? {} : { aggregations: { orders: { value: distinct } } }),
     };
   };
   return { search, bodies };
@@ -91,6 +93,17 @@ describe('orders search', () => {
       ].join('\n'),
     );
     expect(out.stderr()).toBe('');
+  });
+
+  it('collapses the hits on the order id and counts the distinct order ids, not the documents', async () => {
+    // 9 documents match, of 7 orders: 2 were indexed twice before the one-per-order pipeline.
+    const { search, bodies } = respond([ORDER], 9, 7);
+    const out = capture();
+    await searchCommand(search, ARGS, out.io);
+    expect(bodies).toEqual([
+      expect.objectContaining({ collapse: { field: 'id' }, aggs: { orders: expect.anything() } }),
+    ]);
+    expect(out.stdout()).toMatch(/\n1 of 7 matching orders, newest first\n$/);
   });
 
   it('prints only the count line when nothing matches', async () => {

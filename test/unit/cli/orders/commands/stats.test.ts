@@ -211,6 +211,64 @@ describe('the top customers report', () => {
   });
 });
 
+describe('the reports of orders indexed more than once', () => {
+  // Each order id counted by the `orders` cardinality aggregation: 3 orders in 4 documents, one of them indexed
+  // twice before the one-per-order pipeline existed.
+  const orders = (value: number) => ({ orders: { value } });
+
+  it('count the distinct order ids per period and in all, not the documents', () => {
+    const report = periodReport(
+      response(
+        {
+          ...orders(3),
+          revenue: { value: 300 },
+          periods: {
+            buckets: [
+              {
+                key: Date.parse('2026-11-20T00:00:00Z'),
+                doc_count: 3,
+                ...orders(2),
+                revenue: { value: 200 },
+              },
+              {
+                key: Date.parse('2026-11-21T00:00:00Z'),
+                doc_count: 1,
+                ...orders(1),
+                revenue: { value: 100 },
+              },
+            ],
+          },
+        },
+        4,
+      ),
+      'day',
+    );
+    expect(report.rows.map((row) => row.slice(0, 2))).toEqual([
+      ['2026-11-20', '2'],
+      ['2026-11-21', '1'],
+    ]);
+    expect(report.summary).toMatch(/^3 matching orders,/);
+  });
+
+  it('count the distinct orders holding each sku', () => {
+    const report = skuReport(
+      response({ ...orders(3), skus: { buckets: [{ key: 'A', doc_count: 4, ...orders(3) }] } }, 4),
+      { A: 3 },
+    );
+    expect(report.json).toEqual([{ sku: 'A', orders: 3, quantity: 3 }]);
+    expect(report.summary).toMatch(/, in 3 matching orders /);
+  });
+
+  it('count the distinct orders of each customer', () => {
+    const report = customerReport(
+      response({ ...orders(3), customers: { buckets: [{ key: 'c-1', doc_count: 4, ...orders(3) }] } }, 4),
+      'orders',
+    );
+    expect(report.json[0]).toMatchObject({ customer: 'c-1', orders: 3 });
+    expect(report.summary).toMatch(/, in 3 matching orders,/);
+  });
+});
+
 describe('orders stats', () => {
   it('prints the per-day table and the summary line', async () => {
     const out = capture();

@@ -86,6 +86,9 @@ public final class LocalOpenSearchNode {
                     .put("transport.port", "0")
                     .put("node.name", "local-node")
                     .put("discovery.type", "single-node")
+                    // The runner's default roles leave out ingest; like every Amazon OpenSearch Service node,
+                    // this one runs ingest pipelines (the order index's default pipeline deduplicates orders).
+                    .putList("node.roles", "cluster_manager", "data", "ingest")
                     // A nearly full developer disk must not turn the indices read-only.
                     .put("cluster.routing.allocation.disk.threshold_enabled", false));
             runner.build(OpenSearchRunner.newConfigs()
