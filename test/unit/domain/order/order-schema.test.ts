@@ -155,9 +155,16 @@ describe('orderRequestSchema and orderEventSchema', () => {
   const requestPayment = request.properties.payment as PaymentSchema;
   const eventPayment = event.properties.payment as PaymentSchema;
 
-  it('share every field but the payment, with the same definition', () => {
-    expect(Object.keys(request.properties).sort()).toEqual(Object.keys(event.properties).sort());
-    expect(withoutKey(event.properties, 'payment')).toEqual(withoutKey(request.properties, 'payment'));
+  it('share every field but the payment, with the same definition; only an event names its partner', () => {
+    const eventFields = withoutKey(event.properties, 'partner');
+    expect(Object.keys(request.properties).sort()).toEqual(Object.keys(eventFields).sort());
+    expect(withoutKey(eventFields, 'payment')).toEqual(withoutKey(request.properties, 'payment'));
+  });
+
+  it('lets an event name the partner that posted it, and refuses a request that names one', () => {
+    expect(event.properties.partner).toMatchObject({ required: ['id', 'clientId'] });
+    expect(event.required).not.toContain('partner');
+    expect(request.properties).not.toHaveProperty('partner');
   });
 
   it('share every payment field but the card, with the same definition', () => {

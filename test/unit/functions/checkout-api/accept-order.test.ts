@@ -362,6 +362,13 @@ describe('acceptOrder', () => {
       expect(recordedMetrics(dependencies.metrics)).toEqual({ OrderRejected: 1 });
     });
 
+    it('refuses an order that names a partner itself: only the token says who posted it', async () => {
+      const response = await acceptOrder(aRequest({ ...anOrder(), partner: OTHER_PARTNER }), dependencies);
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).errors).toEqual(['partner is not allowed']);
+      expect(publisher.published).toEqual([]);
+    });
+
     it('adds the partner to its log lines', async () => {
       await acceptOrder(aRequest(anOrder({ id: 'partner-order-2' })), dependencies);
       expect(output.jsonLines()).toContainEqual(
