@@ -6,14 +6,7 @@ import {
   DescribeResourceServerCommand,
   UpdateResourceServerCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { run as orders } from '../../cli/orders/main';
 import { anOrder, anOrderOfAmount } from '../factories/order';
@@ -29,7 +22,8 @@ const outputs = e2eStackOutputs();
 const partner = new PartnerClient(outputs);
 const sqs = new SQSClient(e2eClientConfig());
 const cognito = new CognitoIdentityProviderClient(e2eClientConfig());
-const { archivedLines, indexedDocuments, tableItems, drainOnce } = localStackStores(outputs);
+const { archivedLines, indexedDocuments, tableItems, drainOnce, subscribeProbeQueue } =
+  localStackStores(outputs);
 const run = Date.now();
 const checkoutUrl = `${outputs.ApiUrl}checkout`;
 
@@ -96,23 +90,6 @@ const aClientWithScope = async (userPoolId: string, scopeName: string) => {
   };
 };
 
-/** A queue of the test's own on the topic: exactly what was published. */
-const subscribeProbe = async () => {
-  const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `e2e-partners-${run}` }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await new SNSClient(e2eClientConfig()).send(
-    new SubscribeCommand({
-      TopicArn: outputs.TopicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn,
-      Attributes: { RawMessageDelivery: 'true' },
-    }),
-  );
-  return QueueUrl;
-};
-
 const published = async (queueUrl: string): Promise<Message[]> => {
   const messages: Message[] = [];
   for (;;) {
@@ -138,7 +115,7 @@ describe('partners posting orders through the local stack', () => {
   const apiKey = { 'x-api-key': outputs.PartnerApiKey as string };
 
   beforeAll(async () => {
-    probeQueueUrl = await subscribeProbe();
+    probeQueueUrl = await subscribeProbeQueue(`e2e-partners-${run}`);
     token = await partner.accessToken();
   });
 

@@ -1,7 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
-  CreateQueueCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
@@ -14,6 +12,7 @@ import { anOrder, anOrderInput, anOrderOfAmount, type OrderRequestWithId } from 
 import { cardDataIn } from '../helpers/card-data';
 import { PartnerClient } from './partner-client';
 import { e2eClientConfig, e2eStackOutputs, eventually } from './stack-outputs';
+import { localStackStores } from './stores';
 
 const outputs = e2eStackOutputs();
 const sqs = new SQSClient(e2eClientConfig());
@@ -85,21 +84,7 @@ describe('the checkout processing pipeline through the local stack', () => {
     let probeQueueUrl: string;
 
     beforeAll(async () => {
-      // A queue of the test's own on the topic shows exactly what was published, whatever the pipelines consume.
-      ({ QueueUrl: probeQueueUrl = '' } = await sqs.send(
-        new CreateQueueCommand({ QueueName: `e2e-probe-${Date.now()}` }),
-      ));
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: probeQueueUrl, AttributeNames: ['QueueArn'] }),
-      );
-      await new SNSClient(e2eClientConfig()).send(
-        new SubscribeCommand({
-          TopicArn: outputs.TopicArn,
-          Protocol: 'sqs',
-          Endpoint: Attributes?.QueueArn,
-          Attributes: { RawMessageDelivery: 'true' },
-        }),
-      );
+      probeQueueUrl = await localStackStores(outputs).subscribeProbeQueue(`e2e-probe-${Date.now()}`);
     });
 
     it.each([

@@ -1,7 +1,13 @@
 import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { localClientConfig } from '../../local/aws-config';
 
@@ -76,5 +82,25 @@ export const localStackStores = (outputs: Record<string, string>) => {
     }
   };
 
-  return { archivedLines, indexedDocuments, tableItems, drainOnce };
+  /**
+   * A queue of the test's own, subscribed to the topic with raw delivery: it shows exactly what was
+   * published, whatever the pipelines consume. Gives back its URL.
+   */
+  const subscribeProbeQueue = async (name: string): Promise<string> => {
+    const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await new SNSClient(config).send(
+      new SubscribeCommand({
+        TopicArn: outputs.TopicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes?.QueueArn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+    return QueueUrl;
+  };
+
+  return { archivedLines, indexedDocuments, tableItems, drainOnce, subscribeProbeQueue };
 };
