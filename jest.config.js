@@ -3,8 +3,8 @@ const swc = [
   '@swc/jest',
   { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
 ];
-// @middy/core ships ESM only; Jest runs CommonJS, so it is transformed like our sources.
-const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+// @middy/core and jose ship ESM only; Jest runs CommonJS, so they are transformed like our sources.
+const transformIgnorePatterns = ['/node_modules/(?!@middy/|jose/)'];
 
 const slowTests = ['<rootDir>/test/setup/slow-tests.ts'];
 

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { LOCAL_REGION } from './aws-config';
 import { consoleLog } from './log';
+import { parameterOverridesFrom } from './parameter-overrides';
 import { PROJECT_ROOT } from './paths';
 import { describeLocalStack, type LocalStackSettings, startLocalStack } from './stack/local-stack';
 import { describeStartFailure } from './start-failure';
@@ -20,6 +21,8 @@ const settings: LocalStackSettings = {
   apiPort: numberFrom('LOCAL_API_PORT', 3000),
   motoPort: numberFrom('LOCAL_MOTO_PORT', 5050),
   lambdaPort: numberFrom('LOCAL_LAMBDA_PORT', 3001),
+  cognitoPort: numberFrom('LOCAL_COGNITO_PORT', 0),
+  parameterOverrides: parameterOverridesFrom(process.argv.slice(2)),
   stateDir: resolve(PROJECT_ROOT, process.env.LOCAL_STATE_DIR ?? '.local'),
   region: process.env.LOCAL_REGION ?? LOCAL_REGION,
   stackName: process.env.LOCAL_STACK_NAME ?? 'local',
@@ -51,6 +54,7 @@ main().catch((error: unknown) => {
     LOCAL_API_PORT: settings.apiPort,
     LOCAL_MOTO_PORT: settings.motoPort,
     LOCAL_LAMBDA_PORT: settings.lambdaPort,
+    LOCAL_COGNITO_PORT: settings.cognitoPort,
   };
   console.error(`\n${describeStartFailure(error, ports)}`);
   process.exit(1);

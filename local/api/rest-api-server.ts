@@ -6,6 +6,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describeSchemaErrors } from '../../src/domain/order/validate-order';
 import type { FunctionHost } from '../lambda/function-host';
 import type { RuntimeLog } from '../log';
+import { type AuthorizerDecision, authorizeWithCognito, type CognitoAuthorizer } from './cognito-authorizer';
+import { type UsageDecision, UsagePlans } from './usage-plans';
 
 /** API Gateway's own limit on a request payload. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -16,6 +18,16 @@ export interface GatewayResponse {
   headers: Record<string, string>;
 }
 
+/** An API's `Auth`: its authorizers (Cognito user pools), the default one, and whether keys are required. */
+export interface RestApiAuth {
+  /** The authorizer of every route that does not name one (`NONE` on a route opts out). */
+  defaultAuthorizer?: string;
+  /** ApiKeyRequired for every route that does not say. */
+  apiKeyRequired?: boolean;
+  /** By name; `scopes` are the authorizer's AuthorizationScopes, used where a route has none of its own. */
+  authorizers: Record<string, CognitoAuthorizer & { scopes?: string[] }>;
+}
+
 export interface RestApiDefinition {
   apiId: string;
   logicalId: string;
@@ -23,6 +35,15 @@ export interface RestApiDefinition {
   models: Record<string, object>;
   /** Stage throttling (MethodSettings `/*` `*`), requests per second and burst. */
   throttle?: { rateLimit: number; burstLimit: number };
+  auth?: RestApiAuth;
+}
+
+/** A route's own `Auth` (the Api event's): each setting, when given, wins over the API's. */
+export interface RestApiRouteAuth {
+  /** An authorizer of the API, or NONE. */
+  authorizer?: string;
+  scopes?: string[];
+  apiKeyRequired?: boolean;
 }
 
 export interface RestApiRoute {
@@ -31,6 +52,15 @@ export interface RestApiRoute {
   path: string;
   functionName: string;
   requestModel?: { model: string; required: boolean; validateBody: boolean };
+  auth?: RestApiRouteAuth;
+}
+
+/** What a route requires, the API's and the route's settings combined. */
+interface RouteProtection {
+  authorizerName?: string;
+  authorizer?: CognitoAuthorizer;
+  scopes: string[];
+  apiKeyRequired: boolean;
 }
 
 interface RegisteredApi extends RestApiDefinition {
@@ -40,12 +70,25 @@ interface RegisteredApi extends RestApiDefinition {
 }
 
 const DEFAULT_GATEWAY_RESPONSES: Record<string, { statusCode: number; message: string }> = {
+  ACCESS_DENIED: { statusCode: 403, message: 'User is not authorized to access this resource' },
   BAD_REQUEST_BODY: { statusCode: 400, message: 'Invalid request body' },
+  INVALID_API_KEY: { statusCode: 403, message: 'Forbidden' },
   MISSING_AUTHENTICATION_TOKEN: { statusCode: 403, message: 'Missing Authentication Token' },
+  QUOTA_EXCEEDED: { statusCode: 429, message: 'Limit Exceeded' },
   THROTTLED: { statusCode: 429, message: 'Too Many Requests' },
+  UNAUTHORIZED: { statusCode: 401, message: 'Unauthorized' },
   REQUEST_TOO_LARGE: { statusCode: 413, message: 'Request Too Long' },
   DEFAULT_5XX: { statusCode: 502, message: 'Internal server error' },
 };
+
+/** Why API Gateway answers a request itself, before the integration. */
+type Refusal = Extract<AuthorizerDecision | UsageDecision, { gatewayResponse: string }>;
+
+/** What the proxy event carries of the authorizer's and the key's decisions. */
+interface Admission {
+  claims?: Record<string, string>;
+  apiKey?: { id: string; value: string };
+}
 
 /** The subset of API Gateway's mapping-template language that gateway responses use here. */
 const renderGatewayTemplate = (template: string, error: { message: string; validationErrorString: string }) =>
@@ -92,8 +135,13 @@ export const routeMatcher = (path: string) => {
  * integration (event format 1.0).
  */
 export class RestApiServer {
+  /** The stack's API keys and usage plans (AWS::ApiGateway::ApiKey, UsagePlan, UsagePlanKey). */
+  readonly usagePlans = new UsagePlans();
   private readonly apis = new Map<string, RegisteredApi>();
-  private readonly routes: (RestApiRoute & { match: ReturnType<typeof routeMatcher> })[] = [];
+  private readonly routes: (RestApiRoute & {
+    match: ReturnType<typeof routeMatcher>;
+    protection: RouteProtection;
+  })[] = [];
   private server: Server | undefined;
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
 
@@ -115,6 +163,11 @@ export class RestApiServer {
     return this.apis.has(apiId);
   }
 
+  /** The stage name of an API it serves. */
+  stageOf(apiId: string): string | undefined {
+    return this.apis.get(apiId)?.stageName;
+  }
+
   setGatewayResponse(apiId: string, type: string, response: GatewayResponse) {
     this.requireApi(apiId).gatewayResponses.set(type, response);
   }
@@ -124,11 +177,58 @@ export class RestApiServer {
     if (route.requestModel && !api.validators.has(route.requestModel.model)) {
       throw new Error(`API ${api.logicalId} has no model ${route.requestModel.model}`);
     }
-    this.routes.push({ ...route, method: route.method.toUpperCase(), match: routeMatcher(route.path) });
+    this.routes.push({
+      ...route,
+      method: route.method.toUpperCase(),
+      match: routeMatcher(route.path),
+      protection: this.protectionOf(api, route),
+    });
   }
 
+  /** The routes with their functions and, when they have any, what they require (for the start-up banner). */
   get routeList() {
-    return this.routes.map(({ method, path, functionName }) => ({ method, path, functionName }));
+    return this.routes.map(({ method, path, functionName, protection }) => {
+      const requires = [
+        ...(protection.authorizerName
+          ? [
+              `${protection.authorizerName} (Cognito)${protection.scopes.length > 0 ? ` scope ${protection.scopes.join(' or ')}` : ''}`,
+            ]
+          : []),
+        ...(protection.apiKeyRequired ? ['API key'] : []),
+      ];
+      return {
+        method,
+        path,
+        functionName,
+        ...(requires.length > 0 ? { requires: requires.join(', ') } : {}),
+        ...(protection.scopes.length > 0 ? { scopes: protection.scopes } : {}),
+      };
+    });
+  }
+
+  /** The scopes its routes' authorizers accept: who holds one of them may call a route. */
+  get acceptedScopes(): ReadonlySet<string> {
+    return new Set(this.routes.flatMap(({ protection }) => protection.scopes));
+  }
+
+  private protectionOf(api: RegisteredApi, route: RestApiRoute): RouteProtection {
+    const named = route.auth?.authorizer ?? api.auth?.defaultAuthorizer;
+    const apiKeyRequired = route.auth?.apiKeyRequired ?? api.auth?.apiKeyRequired ?? false;
+    if (named === undefined || named === 'NONE') return { scopes: [], apiKeyRequired };
+    const authorizer = api.auth?.authorizers[named];
+    if (!authorizer) {
+      const kind =
+        named === 'AWS_IAM' ? 'AWS_IAM authorization is not emulated locally' : 'no such authorizer';
+      throw new Error(
+        `${route.method.toUpperCase()} ${route.path} of API ${api.logicalId}: ${named}: ${kind}`,
+      );
+    }
+    return {
+      authorizerName: named,
+      authorizer,
+      scopes: route.auth?.scopes ?? authorizer.scopes ?? [],
+      apiKeyRequired,
+    };
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -216,6 +316,14 @@ export class RestApiServer {
     const { route } = match;
     const api = this.requireApi(route.apiId);
     if (!this.takeToken(api)) return accessLog(this.gatewayResponse(response, api, 'THROTTLED'));
+    const admission = await this.admit(api, route.protection, request);
+    if ('gatewayResponse' in admission) {
+      // The reason names what was wrong, never the token or the key.
+      return accessLog(
+        this.gatewayResponse(response, api, admission.gatewayResponse),
+        ` ${admission.gatewayResponse} (${admission.reason})`,
+      );
+    }
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -241,6 +349,7 @@ export class RestApiServer {
       url,
       match.pathParameters && Object.keys(match.pathParameters).length > 0 ? match.pathParameters : null,
       body,
+      admission,
     );
     const invocation = await this.functions.invoke(route.functionName, event);
     const result = invocation.ok ? (invocation.result as APIGatewayProxyResult | null) : null;
@@ -260,6 +369,39 @@ export class RestApiServer {
       result.statusCode,
       result.statusCode === 202 ? `, order ${acceptedOrderId(result.body)} accepted` : '',
     );
+  }
+
+  /**
+   * The route's authorizer, then its API key and usage plan, in API Gateway's order: UNAUTHORIZED (401) or
+   * ACCESS_DENIED (403) from the authorizer, then INVALID_API_KEY (403), QUOTA_EXCEEDED or THROTTLED (429).
+   */
+  private async admit(
+    api: RegisteredApi,
+    protection: RouteProtection,
+    request: IncomingMessage,
+  ): Promise<Admission | Refusal> {
+    const admission: Admission = {};
+    if (protection.authorizer) {
+      const header = request.headers[protection.authorizer.identityHeader.toLowerCase()];
+      const decision = await authorizeWithCognito(
+        Array.isArray(header) ? header[0] : header,
+        protection.authorizer,
+        protection.scopes,
+      );
+      if (!decision.allowed) return decision;
+      admission.claims = decision.claims;
+    }
+    if (protection.apiKeyRequired) {
+      const header = request.headers['x-api-key'];
+      const decision = this.usagePlans.admit(
+        api.apiId,
+        api.stageName,
+        Array.isArray(header) ? header[0] : header,
+      );
+      if (!decision.admitted) return decision;
+      admission.apiKey = { id: decision.key.id, value: decision.key.value };
+    }
+    return admission;
   }
 
   /** API Gateway validates bodies whose content type has a model; other content types pass through. */
@@ -291,6 +433,7 @@ export class RestApiServer {
     url: URL,
     pathParameters: Record<string, string> | null,
     body: string,
+    admission: Admission = {},
   ): APIGatewayProxyEvent {
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
@@ -319,12 +462,14 @@ export class RestApiServer {
       requestContext: {
         accountId: '123456789012',
         apiId: api.apiId,
-        authorizer: null,
+        // API Gateway's Cognito authorizer hands the token's claims over as strings.
+        authorizer: admission.claims ? { claims: admission.claims } : null,
         domainName: request.headers.host ?? 'localhost',
         httpMethod: request.method ?? 'GET',
         identity: {
           sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
           userAgent: request.headers['user-agent'] ?? null,
+          ...(admission.apiKey ? { apiKey: admission.apiKey.value, apiKeyId: admission.apiKey.id } : {}),
         } as APIGatewayProxyEvent['requestContext']['identity'],
         path: `/${api.stageName}${url.pathname}`,
         protocol: `HTTP/${request.httpVersion}`,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Provisioner, physicalName } from '../stack/resources';
+import type { RestApiAuth } from '../api/rest-api-server';
+import { type LocalRuntime, type Provisioner, physicalName } from '../stack/resources';
 
 interface MethodSetting {
   ResourcePath?: string;
@@ -7,6 +8,62 @@ interface MethodSetting {
   ThrottlingRateLimit?: unknown;
   ThrottlingBurstLimit?: unknown;
 }
+
+interface AuthorizerProperties {
+  UserPoolArn?: unknown;
+  FunctionArn?: unknown;
+  AuthorizationScopes?: string[];
+  Identity?: { Header?: string };
+}
+
+interface AuthProperties {
+  DefaultAuthorizer?: string;
+  ApiKeyRequired?: unknown;
+  Authorizers?: Record<string, AuthorizerProperties>;
+  UsagePlan?: { CreateUsagePlan?: string };
+}
+
+/**
+ * SAM's `Auth` of an AWS::Serverless::Api: Cognito user pool authorizers (verified against the local
+ * pools' keys), the default authorizer and ApiKeyRequired. Lambda authorizers are not emulated.
+ */
+export const apiAuthOf = (
+  logicalId: string,
+  auth: AuthProperties | undefined,
+  runtime: Pick<LocalRuntime, 'cognito' | 'notEmulated'>,
+): RestApiAuth | undefined => {
+  if (!auth) return undefined;
+  const authorizers = Object.fromEntries(
+    Object.entries(auth.Authorizers ?? {}).map(([name, authorizer]) => {
+      if (authorizer.UserPoolArn === undefined) {
+        throw new Error(`${name}: only Cognito user pool authorizers (UserPoolArn) are emulated locally`);
+      }
+      const issuers = [authorizer.UserPoolArn].flat().map((userPoolArn) => {
+        const userPoolId = runtime.cognito.userPoolIdOf(String(userPoolArn));
+        if (!userPoolId)
+          throw new Error(`${name}: ${String(userPoolArn)} is not a user pool of the local stack`);
+        return runtime.cognito.issuerOf(userPoolId);
+      });
+      return [
+        name,
+        {
+          issuers,
+          identityHeader: authorizer.Identity?.Header ?? 'Authorization',
+          keys: runtime.cognito.verificationKeys,
+          ...(authorizer.AuthorizationScopes ? { scopes: authorizer.AuthorizationScopes } : {}),
+        },
+      ];
+    }),
+  );
+  if (auth.UsagePlan && auth.UsagePlan.CreateUsagePlan !== 'NONE') {
+    runtime.notEmulated.push(`the usage plan SAM creates for ${logicalId} (Auth.UsagePlan)`);
+  }
+  return {
+    ...(auth.DefaultAuthorizer ? { defaultAuthorizer: auth.DefaultAuthorizer } : {}),
+    ...(auth.ApiKeyRequired !== undefined ? { apiKeyRequired: String(auth.ApiKeyRequired) === 'true' } : {}),
+    authorizers,
+  };
+};
 
 /** A REST API id in API Gateway's shape (10 lowercase characters), stable for a given stack and resource. */
 export const localRestApiId = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 10);
@@ -17,11 +74,13 @@ export const createServerlessApi: Provisioner = async ({ logicalId, properties, 
   const stageWide = ((properties.MethodSettings as MethodSetting[] | undefined) ?? []).find(
     (setting) => setting.ResourcePath === '/*' && setting.HttpMethod === '*',
   );
+  const auth = apiAuthOf(logicalId, properties.Auth as AuthProperties | undefined, runtime);
   runtime.api.addApi({
     apiId,
     logicalId,
     stageName,
     models: (properties.Models as Record<string, object> | undefined) ?? {},
+    ...(auth ? { auth } : {}),
     throttle:
       stageWide?.ThrottlingRateLimit !== undefined
         ? {
@@ -30,7 +89,11 @@ export const createServerlessApi: Provisioner = async ({ logicalId, properties, 
           }
         : undefined,
   });
-  return { ref: apiId, attributes: { RootResourceId: `${apiId}-root`, localUrl: runtime.apiBaseUrl } };
+  // `!Ref Api.Stage` (the stage SAM generates) reads the Stage attribute.
+  return {
+    ref: apiId,
+    attributes: { RootResourceId: `${apiId}-root`, Stage: stageName, localUrl: runtime.apiBaseUrl },
+  };
 };
 
 export const createGatewayResponse: Provisioner = async ({ logicalId, properties }, { api }) => {

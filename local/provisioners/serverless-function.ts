@@ -66,6 +66,9 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
       const model = eventProperties.RequestModel as
         | { Model: string; Required?: unknown; ValidateBody?: unknown }
         | undefined;
+      const auth = eventProperties.Auth as
+        | { Authorizer?: string; AuthorizationScopes?: string[]; ApiKeyRequired?: unknown }
+        | undefined;
       runtime.api.addRoute({
         apiId: (eventProperties.RestApiId as string | undefined) ?? ensureImplicitApi(resource, runtime),
         method: String(eventProperties.Method),
@@ -76,6 +79,15 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
           required: String(model.Required) === 'true',
           validateBody: String(model.ValidateBody ?? 'true') === 'true',
         },
+        ...(auth && {
+          auth: {
+            ...(auth.Authorizer !== undefined ? { authorizer: auth.Authorizer } : {}),
+            ...(auth.AuthorizationScopes !== undefined ? { scopes: auth.AuthorizationScopes } : {}),
+            ...(auth.ApiKeyRequired !== undefined
+              ? { apiKeyRequired: String(auth.ApiKeyRequired) === 'true' }
+              : {}),
+          },
+        }),
       });
     } else if (event.Type === 'SQS') {
       const queueArn = String(eventProperties.Queue);

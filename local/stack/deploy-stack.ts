@@ -1,4 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
+import {
+  createUserPool,
+  createUserPoolClient,
+  createUserPoolDomain,
+  createUserPoolResourceServer,
+} from '../provisioners/cognito';
 import { createCustomResource } from '../provisioners/custom-resource';
 import { createDynamoDbTable } from '../provisioners/dynamodb';
 import { createFirehoseDeliveryStream } from '../provisioners/firehose';
@@ -10,6 +16,8 @@ import { createServerlessFunction } from '../provisioners/serverless-function';
 import { createSnsSubscription, createSnsTopic } from '../provisioners/sns';
 import { createSqsQueue, createSqsQueuePolicy } from '../provisioners/sqs';
 import { createSsmParameter } from '../provisioners/ssm';
+import { createApiKey, createUsagePlan, createUsagePlanKey } from '../provisioners/usage-plans';
+import { expandLanguageExtensions } from '../template/language-extensions';
 import { loadTemplate, type Template, type TemplateResource } from '../template/parse-template';
 import {
   type EvaluationScope,
@@ -26,6 +34,8 @@ export interface DeployedStack {
   stackName: string;
   outputs: Record<string, string>;
   resources: ReadonlyMap<string, ResourceState>;
+  /** Every resource of the template (Fn::ForEach expanded), in the order the template declares them. */
+  declared: { logicalId: string; type: string }[];
 }
 
 export interface DeployOptions {
@@ -40,7 +50,14 @@ export interface DeployOptions {
 
 /** Resource kinds the local runtime creates. Everything else is recorded as not emulated. */
 const provisioners: Record<string, Provisioner> = {
+  'AWS::ApiGateway::ApiKey': createApiKey,
   'AWS::ApiGateway::GatewayResponse': createGatewayResponse,
+  'AWS::ApiGateway::UsagePlan': createUsagePlan,
+  'AWS::ApiGateway::UsagePlanKey': createUsagePlanKey,
+  'AWS::Cognito::UserPool': createUserPool,
+  'AWS::Cognito::UserPoolClient': createUserPoolClient,
+  'AWS::Cognito::UserPoolDomain': createUserPoolDomain,
+  'AWS::Cognito::UserPoolResourceServer': createUserPoolResourceServer,
   'AWS::DynamoDB::Table': createDynamoDbTable,
   'AWS::KinesisFirehose::DeliveryStream': createFirehoseDeliveryStream,
   'AWS::KMS::Alias': createKmsAlias,
@@ -182,25 +199,31 @@ const notEmulated = (
 };
 
 /**
- * The output value. An output that builds the HTTPS URL of a resource the runtime serves locally (an API's
- * execute-api URL, an OpenSearch domain's endpoint) gives that resource's local URL instead.
+ * The output value. An output that builds the HTTPS URL of a resource the runtime serves locally gives the
+ * local URL instead: the whole of it for a resource with a `localUrl` (an API's execute-api URL, an
+ * OpenSearch domain's endpoint), or the URL with its origin replaced for one with a `localOrigin` (a user
+ * pool domain: `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token` becomes
+ * `http://127.0.0.1:<port>/oauth2/token`).
  */
 const evaluateOutput = (value: unknown, scope: EvaluationScope): string => {
-  const localUrl = [...referencedLogicalIds(value)]
-    .map((logicalId) => scope.resources.get(logicalId)?.attributes)
-    // Own attributes only: those of a not-emulated resource answer any name.
-    .map((attributes) =>
-      attributes && Object.hasOwn(attributes, 'localUrl') ? attributes.localUrl : undefined,
-    )
-    .find((url): url is string => typeof url === 'string');
-  if (localUrl && JSON.stringify(value).includes('https://')) return localUrl;
+  const localAttribute = (name: string) =>
+    [...referencedLogicalIds(value)]
+      .map((logicalId) => scope.resources.get(logicalId)?.attributes)
+      // Own attributes only: those of a not-emulated resource answer any name.
+      .map((attributes) => (attributes && Object.hasOwn(attributes, name) ? attributes[name] : undefined))
+      .find((url): url is string => typeof url === 'string');
+  const https = JSON.stringify(value).includes('https://');
+  const localUrl = localAttribute('localUrl');
+  if (localUrl && https) return localUrl;
   const evaluated = evaluate(value, scope);
-  return Array.isArray(evaluated) ? evaluated.join(',') : String(evaluated);
+  const text = Array.isArray(evaluated) ? evaluated.join(',') : String(evaluated);
+  const localOrigin = localAttribute('localOrigin');
+  return localOrigin && https ? text.replace(/^https:\/\/[^/]+/, localOrigin) : text;
 };
 
 /** Creates every resource of a template (and of its nested applications) in the local stack. */
 export const deployStack = async (options: DeployOptions, runtime: LocalRuntime): Promise<DeployedStack> => {
-  const template = loadTemplate(options.templatePath);
+  const loaded = loadTemplate(options.templatePath);
   const pseudo: PseudoParameters = {
     ...options.pseudo,
     stackName: options.stackName,
@@ -216,11 +239,13 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
   const resources = new Map<string, ResourceState>();
   const scope: EvaluationScope = {
     pseudo,
-    parameters: resolveParameters(template, options.parameterOverrides ?? {}),
+    parameters: resolveParameters(loaded, options.parameterOverrides ?? {}),
     conditions: {},
-    mappings: template.Mappings ?? {},
+    mappings: loaded.Mappings ?? {},
     resources,
   };
+  // AWS::LanguageExtensions: Fn::ForEach loops expand once the parameters are known.
+  const template = expandLanguageExtensions(loaded, (collection) => evaluate(collection, scope));
   resolveConditions(template, scope);
 
   for (const logicalId of creationOrder(template.Resources)) {
@@ -260,7 +285,11 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
     if (output.Condition && !evaluate({ Condition: output.Condition }, scope)) continue;
     outputs[name] = evaluateOutput(output.Value, scope);
   }
-  return { stackName: options.stackName, outputs, resources };
+  const declared = Object.entries(template.Resources).map(([logicalId, resource]) => ({
+    logicalId,
+    type: resource.Type,
+  }));
+  return { stackName: options.stackName, outputs, resources, declared };
 };
 
 /** AWS::Serverless::Application with a local Location: a nested stack, deployed the same way. */

@@ -133,7 +133,8 @@ const intrinsic = (name: string, args: unknown, scope: EvaluationScope): unknown
         typeof args === 'string'
           ? [args.slice(0, args.indexOf('.')), args.slice(args.indexOf('.') + 1)]
           : expectArray(name, args);
-      return getAtt(String(logicalId), String(evaluate(attribute, scope)), scope);
+      // The logical id may itself be computed: `!GetAtt [!Sub 'Client${Partner}', ClientId]` (Fn::ForEach).
+      return getAtt(String(evaluate(logicalId, scope)), String(evaluate(attribute, scope)), scope);
     }
     case 'Fn::Sub': {
       if (typeof args === 'string') return sub(args, {}, scope);
@@ -216,7 +217,17 @@ export const referencedLogicalIds = (value: unknown, found = new Set<string>()):
     const [name, args] = call;
     if (name === 'Ref' && typeof args === 'string') found.add(args.split('.')[0] ?? args);
     else if (name === 'Fn::GetAtt') {
-      found.add(typeof args === 'string' ? (args.split('.')[0] ?? args) : String((args as unknown[])[0]));
+      const logicalId = typeof args === 'string' ? (args.split('.')[0] ?? args) : (args as unknown[])[0];
+      if (typeof logicalId === 'string') found.add(logicalId);
+      else {
+        // A computed logical id: `!Sub` of a literal names it, anything else names what it refers to.
+        const text =
+          asIntrinsic(logicalId)?.[0] === 'Fn::Sub'
+            ? (logicalId as { 'Fn::Sub': unknown })['Fn::Sub']
+            : undefined;
+        if (typeof text === 'string' && !text.includes('${')) found.add(text);
+        else referencedLogicalIds(logicalId, found);
+      }
     } else if (name === 'Fn::Sub') {
       const text = typeof args === 'string' ? args : String((args as unknown[])[0]);
       for (const [, variable = ''] of text.matchAll(SUB_VARIABLE)) {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -9,6 +9,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, localAwsEnvironment, localClientConfig } from '../aws-config';
 import { buildFunctions } from '../build';
+import { CognitoIdpClient } from '../cognito/cognito-idp-client';
+import { LocalCognito } from '../cognito/local-cognito';
 import { FunctionHost } from '../lambda/function-host';
 import { LambdaApiServer } from '../lambda/lambda-api-server';
 import type { RuntimeLog } from '../log';
@@ -25,6 +27,10 @@ export interface LocalStackSettings {
   motoPort: number;
   /** Port of the local Lambda API (event source mappings); 0 picks a free port. */
   lambdaPort: number;
+  /** Port of the local Cognito token endpoint and issuers; 0 picks a free port. */
+  cognitoPort: number;
+  /** Values of template parameters (`npm start -- --parameter-overrides Key=Value ...`). */
+  parameterOverrides?: Record<string, string>;
   /** Where outputs.json and the logs go. */
   stateDir: string;
   region: string;
@@ -38,20 +44,69 @@ export interface LocalStackSettings {
   log: RuntimeLog;
 }
 
+/** The first client credentials app client of the root template, with the first API key: for the banner. */
+export interface LocalPartner {
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  apiKey?: string;
+}
+
 export interface LocalStack {
-  /** The root stack's CloudFormation outputs plus AwsEndpointUrl and Region: what outputs.json holds. */
+  /**
+   * The root stack's CloudFormation outputs plus AwsEndpointUrl, LambdaEndpointUrl and Region, and the
+   * first partner's local credentials (PartnerClientId, PartnerClientSecret, PartnerApiKey): what
+   * outputs.json holds.
+   */
   outputs: Record<string, string>;
   outputsFile: string;
   stack: DeployedStack;
   runtime: LocalRuntime;
   moto: MotoServer;
+  partner?: LocalPartner;
   stop(): Promise<void>;
 }
+
+/**
+ * The partner a developer tries the API as: the first app client the root template declares (Fn::ForEach
+ * keeps the order of its collection) that may use the client credentials grant for a scope a route of the
+ * API accepts (any scope, when no route asks for one), with the first API key the template declares.
+ */
+export const firstPartner = async (
+  stack: DeployedStack,
+  runtime: LocalRuntime,
+): Promise<LocalPartner | undefined> => {
+  const accepted = runtime.api.acceptedScopes;
+  for (const { logicalId, type } of stack.declared) {
+    if (type !== 'AWS::Cognito::UserPoolClient') continue;
+    const clientId = stack.resources.get(logicalId)?.ref;
+    const userPoolId = clientId && runtime.cognito.userPoolIdOfClient(clientId);
+    if (!clientId || !userPoolId) continue;
+    const client = await runtime.clients.cognitoIdp.describeUserPoolClient(userPoolId, clientId);
+    if (!client.ClientSecret || !client.AllowedOAuthFlows?.includes('client_credentials')) continue;
+    const custom = (client.AllowedOAuthScopes ?? []).filter((scope) => scope.includes('/'));
+    const scopes = accepted.size > 0 ? custom.filter((scope) => accepted.has(scope)) : custom;
+    if (scopes.length === 0) continue;
+    const keyId = stack.declared.find((resource) => resource.type === 'AWS::ApiGateway::ApiKey')?.logicalId;
+    const apiKey = keyId && runtime.api.usagePlans.keyById(stack.resources.get(keyId)?.ref ?? '');
+    return {
+      name: client.ClientName ?? logicalId,
+      clientId,
+      clientSecret: client.ClientSecret,
+      scopes,
+      ...(apiKey ? { apiKey: apiKey.value } : {}),
+    };
+  }
+  return undefined;
+};
 
 export const startLocalStack = async (settings: LocalStackSettings): Promise<LocalStack> => {
   const { log } = settings;
   const logDir = join(settings.stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  // Written again once everything is up: until then, nobody reads the outputs of an earlier run.
+  rmSync(join(settings.stateDir, 'outputs.json'), { force: true });
 
   if (settings.build) {
     log.info('build', 'sam build (esbuild bundles, as deployed)...');
@@ -64,6 +119,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     logFile: join(logDir, 'moto.log'),
   });
   const clientConfig = localClientConfig(moto.endpoint, settings.region);
+  const cognitoIdp = new CognitoIdpClient(clientConfig);
   const functions = new FunctionHost(
     {
       ...localAwsEnvironment(moto.endpoint, settings.region),
@@ -73,12 +129,13 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     logDir,
   );
   const api = new RestApiServer(functions, log);
+  const cognito = new LocalCognito(cognitoIdp, log);
   const eventSources: LocalRuntime['eventSources'] = [];
   const lambdaApi = new LambdaApiServer(eventSources, log);
   const openSearchNodes: LocalRuntime['openSearchNodes'] = [];
   const stopEverything = async (runtime?: LocalRuntime) => {
     await Promise.all(eventSources.map((source) => source.stop()));
-    await Promise.all([api.close(), lambdaApi.close()]);
+    await Promise.all([api.close(), lambdaApi.close(), cognito.close()]);
     await Promise.all([...(runtime?.deliveryStreams.values() ?? [])].map((stream) => stream.stop()));
     await functions.stop();
     await Promise.all(openSearchNodes.map((node) => node.stop()));
@@ -89,8 +146,10 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
   try {
     const apiBaseUrl = await api.listen(settings.host, settings.apiPort);
     const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
+    await cognito.listen(settings.host, settings.cognitoPort);
     runtime = {
       clients: {
+        cognitoIdp,
         dynamodb: new DynamoDBClient(clientConfig),
         kms: new KMSClient(clientConfig),
         s3: new S3Client(clientConfig),
@@ -101,6 +160,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       functions,
       api,
       apiBaseUrl,
+      cognito,
       eventSources,
       log,
       retryDelaySeconds: settings.retryDelaySeconds,
@@ -123,21 +183,39 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
           urlSuffix: 'amazonaws.com',
         },
         buildDir: SAM_BUILD_DIR,
+        parameterOverrides: settings.parameterOverrides,
       },
       runtime,
     );
     for (const source of runtime.eventSources) await source.start();
 
+    const partner = await firstPartner(stack, runtime);
     const outputs = {
       ...stack.outputs,
       AwsEndpointUrl: moto.endpoint,
       LambdaEndpointUrl: lambdaEndpoint,
       Region: settings.region,
+      // Local secrets only: in AWS a partner's secret stays in Cognito and its key in API Gateway.
+      ...(partner
+        ? {
+            PartnerClientId: partner.clientId,
+            PartnerClientSecret: partner.clientSecret,
+            ...(partner.apiKey ? { PartnerApiKey: partner.apiKey } : {}),
+          }
+        : {}),
     };
     const outputsFile = join(settings.stateDir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
     const started = runtime;
-    return { outputs, outputsFile, stack, runtime, moto, stop: () => stopEverything(started) };
+    return {
+      outputs,
+      outputsFile,
+      stack,
+      runtime,
+      moto,
+      ...(partner ? { partner } : {}),
+      stop: () => stopEverything(started),
+    };
   } catch (error) {
     await stopEverything(runtime);
     throw error;
@@ -145,19 +223,48 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
 };
 
 /** What runs where, for the start-up banner. */
+/** How to send an order: with a partner, its token first (client credentials), then the order with it. */
+const sendAnOrder = (outputs: Record<string, string>, runtime: LocalRuntime, partner?: LocalPartner) => {
+  // The first POST route the partner's scopes open (POST /checkout in the root template).
+  const posts = runtime.api.routeList.filter((route) => route.method === 'POST');
+  const route =
+    posts.find((each) => partner && each.scopes?.some((scope) => partner.scopes.includes(scope))) ?? posts[0];
+  const path = route ? route.path.replace(/^\//, '') : 'checkout';
+  const order = `curl -sS -X POST ${outputs.ApiUrl}${path} -H 'content-type: application/json'`;
+  if (!partner) return ['Send an order:', `  ${order} --data @events/order.json`];
+  const scope = partner.scopes.length > 0 ? ` -d scope=${partner.scopes.join('%20')}` : '';
+  const key = partner.apiKey ? ` -H 'x-api-key: ${partner.apiKey}'` : '';
+  return [
+    `Send an order as the partner ${partner.name}: get an access token (OAuth 2.0 client credentials), then post with it${partner.apiKey ? ' and the API key' : ''}:`,
+    `  TOKEN=$(curl -sS -u '${partner.clientId}:${partner.clientSecret}' -d grant_type=client_credentials${scope} ${runtime.cognito.tokenUrl} | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
+    `  ${order} -H "Authorization: Bearer $TOKEN"${key} --data @events/order.json`,
+  ];
+};
+
 export const describeLocalStack = (
-  { outputs, outputsFile, runtime, moto }: LocalStack,
+  { outputs, outputsFile, runtime, moto, partner }: LocalStack,
   settings: LocalStackSettings,
 ) => {
   const shown = (path: string) => relative(PROJECT_ROOT, path) || path;
+  const pools = runtime.cognito.userPools;
   const lines = [
     `Local stack "${settings.stackName}" (region ${settings.region}) is up.`,
     '',
-    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS, S3, SSM`,
+    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS, S3, SSM${pools.length > 0 ? ', Cognito user pools' : ''}`,
     ...runtime.api.routeList.map(
       (route) =>
-        `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}`,
+        `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}${route.requires ? ` (requires ${route.requires})` : ''}`,
     ),
+    ...(pools.length > 0
+      ? [
+          `  OAuth 2.0         ${runtime.cognito.tokenUrl}  Cognito token endpoint (client credentials) of ${pools.map((pool) => pool.name).join(', ')}; issuer ${runtime.cognito.url}/<user pool id>, keys at <issuer>/.well-known/jwks.json`,
+        ]
+      : []),
+    ...(partner
+      ? [
+          `  Partner           ${partner.name}: client id, secret${partner.apiKey ? ' and API key' : ''} in outputs.json (PartnerClientId, PartnerClientSecret${partner.apiKey ? ', PartnerApiKey' : ''})`,
+        ]
+      : []),
     `  Lambda API        ${outputs.LambdaEndpointUrl}  event source mappings (Get, List, Update), for npm run replay`,
     ...runtime.functions.functions.map(
       (fn) =>
@@ -185,8 +292,7 @@ export const describeLocalStack = (
     `  Not emulated      ${runtime.notEmulated.length} resources: IAM, log groups, alarms and other control-plane-only kinds (see README)`,
     `  Outputs           ${shown(outputsFile)}`,
     '',
-    'Send an order:',
-    `  curl -sS -X POST ${outputs.ApiUrl}checkout -H 'content-type: application/json' --data @events/order.json`,
+    ...sendAnOrder(outputs, runtime, partner),
     '',
     'Press Ctrl-C to stop.',
   ];

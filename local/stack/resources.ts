@@ -5,6 +5,8 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { RestApiServer } from '../api/rest-api-server';
+import type { CognitoIdpClient } from '../cognito/cognito-idp-client';
+import type { LocalCognito } from '../cognito/local-cognito';
 import type { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { LocalDeliveryStream } from '../firehose/delivery-stream';
 import type { FunctionHost } from '../lambda/function-host';
@@ -14,6 +16,7 @@ import type { TemplateResource } from '../template/parse-template';
 import type { PseudoParameters, ResourceState } from './intrinsics';
 
 export interface AwsClients {
+  cognitoIdp: CognitoIdpClient;
   dynamodb: DynamoDBClient;
   kms: KMSClient;
   s3: S3Client;
@@ -29,6 +32,8 @@ export interface LocalRuntime {
   api: RestApiServer;
   /** Where `api` listens, e.g. http://127.0.0.1:3000/. */
   apiBaseUrl: string;
+  /** The user pools' issuers and token endpoint (the pools and clients themselves are in moto). */
+  cognito: LocalCognito;
   eventSources: SqsEventSource[];
   log: RuntimeLog;
   retryDelaySeconds: number;

@@ -5,9 +5,13 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { type EvaluationScope, evaluate } from '../../local/stack/intrinsics';
+import { expandLanguageExtensions } from '../../local/template/language-extensions';
 import { loadTemplate, type Template, type TemplateResource } from '../../local/template/parse-template';
 
 export type JsonObject = Record<string, unknown>;
+
+const DUMMY_ACCOUNT = '123456789012';
 
 export const isObject = (value: unknown): value is JsonObject =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -41,9 +45,47 @@ const localLocation = (templatePath: string, location: unknown): string | undefi
   return existsSync(path) && statSync(path).isDirectory() ? join(path, 'template.yaml') : path;
 };
 
-/** The template at `templatePath` and, depth first, every nested application with a local `Location`. */
+/** The values of the parameters that have a default: lists split and trimmed, as CloudFormation does. */
+export const parameterDefaults = (template: Template): Record<string, string | string[]> =>
+  Object.fromEntries(
+    Object.entries(template.Parameters ?? {})
+      .filter(([, parameter]) => parameter.Default !== undefined)
+      .map(([name, parameter]) => {
+        const value = String(parameter.Default);
+        const isList = parameter.Type === 'CommaDelimitedList' || parameter.Type.startsWith('List<');
+        return [name, isList ? value.split(',').map((item) => item.trim()) : value];
+      }),
+  );
+
+/**
+ * The template with its AWS::LanguageExtensions applied (every `Fn::ForEach` expanded) as CloudFormation
+ * would with the parameters' defaults, so that readers see the resources, properties and outputs a
+ * deployment with the defaults gets.
+ */
+export const expandWithDefaults = (template: Template): Template => {
+  const scope: EvaluationScope = {
+    pseudo: {
+      region: 'us-east-1',
+      accountId: DUMMY_ACCOUNT,
+      stackName: 'stack',
+      stackId: `arn:aws:cloudformation:us-east-1:${DUMMY_ACCOUNT}:stack/stack/id`,
+      partition: 'aws',
+      urlSuffix: 'amazonaws.com',
+    },
+    parameters: parameterDefaults(template),
+    conditions: {},
+    mappings: template.Mappings ?? {},
+    resources: new Map(),
+  };
+  return expandLanguageExtensions(template, (collection) => evaluate(collection, scope));
+};
+
+/**
+ * The template at `templatePath` and, depth first, every nested application with a local `Location`, each
+ * with `Fn::ForEach` expanded (parameters at their defaults).
+ */
 export const loadStacks = (templatePath: string, stackPath: string[] = []): Stack[] => {
-  const template = loadTemplate(templatePath);
+  const template = expandWithDefaults(loadTemplate(templatePath));
   const nested = resourcesOfType(template, 'AWS::Serverless::Application').flatMap(([id, resource]) => {
     const location = localLocation(templatePath, resource.Properties?.Location);
     return location ? loadStacks(location, [...stackPath, id]) : [];
@@ -130,8 +172,6 @@ export const numberValue = (template: Template, value: unknown): number | undefi
   }
   return undefined;
 };
-
-const DUMMY_ACCOUNT = '123456789012';
 
 /**
  * Values for a function's environment variables that let its module initialise without AWS: literals

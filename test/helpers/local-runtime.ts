@@ -10,6 +10,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../../local/api/rest-api-server';
+import { CognitoIdpClient, type CognitoIdpClientConfig } from '../../local/cognito/cognito-idp-client';
+import { LocalCognito } from '../../local/cognito/local-cognito';
 import type { RuntimeLog } from '../../local/log';
 import type { AwsClients, LocalRuntime } from '../../local/stack/resources';
 
@@ -62,7 +64,8 @@ export const recordingLog = (): RecordedLog => {
 };
 
 /** SDK clients for the given settings (moto's, or an endpoint nothing listens on). */
-export const awsClients = (config: object): AwsClients => ({
+export const awsClients = (config: CognitoIdpClientConfig & Record<string, unknown>): AwsClients => ({
+  cognitoIdp: new CognitoIdpClient(config),
   dynamodb: new DynamoDBClient(config),
   kms: new KMSClient(config),
   sns: new SNSClient(config),
@@ -71,12 +74,16 @@ export const awsClients = (config: object): AwsClients => ({
   ssm: new SSMClient(config),
 });
 
-/** A LocalRuntime for tests of provisioners and stacks: quiet, short delays, nothing registered yet. */
+/**
+ * A LocalRuntime for tests of provisioners and stacks: quiet, short delays, nothing registered yet. Its
+ * Cognito endpoint does not listen unless the test makes it (`runtime.cognito.listen(...)`).
+ */
 export const aLocalRuntime = (
   parts: Pick<LocalRuntime, 'clients' | 'functions'> & Partial<LocalRuntime>,
 ): LocalRuntime => ({
   api: new RestApiServer(parts.functions, recordingLog()),
   apiBaseUrl: 'http://127.0.0.1:3999/',
+  cognito: new LocalCognito(parts.clients.cognitoIdp, recordingLog()),
   eventSources: [],
   log: recordingLog(),
   retryDelaySeconds: 1,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { RestApiServer, routeMatcher } from '../../../../local/api/rest-api-server';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { makeTempDir, recordingLog, writeFile } from '../../../helpers/local-runtime';
@@ -317,6 +318,87 @@ export const handler = async (event) => {
       expect(await throttled.json()).toEqual({ message: 'Too Many Requests' });
       const others = await Promise.all([1, 2, 3, 4].map(() => request('echo')));
       expect(others.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    });
+  });
+
+  describe('authorizers and API keys', () => {
+    const ISSUER = 'http://127.0.0.1:4100/eu-west-1_partners';
+    const KEY_VALUE = 'PartnerKeyValuePartnerKeyValuePartner01';
+    let validToken = '';
+
+    beforeAll(async () => {
+      const { privateKey, publicKey } = await generateKeyPair('RS256');
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+      api.addApi({
+        apiId: 'guarded01',
+        logicalId: 'GuardedApi',
+        stageName: 'live',
+        models: {},
+        auth: {
+          defaultAuthorizer: 'Partners',
+          apiKeyRequired: true,
+          authorizers: {
+            Partners: {
+              issuers: [ISSUER],
+              identityHeader: 'Authorization',
+              keys: createLocalJWKSet({ keys: [jwk] }),
+              scopes: ['orders/write'],
+            },
+          },
+        },
+      });
+      api.addRoute({ apiId: 'guarded01', method: 'POST', path: '/guarded', functionName: 'echo' });
+      api.usagePlans.addKey({ id: 'key0000001', value: KEY_VALUE, name: 'partner', enabled: true });
+      api.usagePlans.addPlan({
+        id: 'plan01',
+        name: 'partner',
+        apiStages: [{ apiId: 'guarded01', stage: 'live' }],
+      });
+      api.usagePlans.addPlanKey('plan01', 'key0000001');
+      const now = Math.floor(Date.now() / 1000);
+      validToken = await new SignJWT({
+        sub: 'client1',
+        token_use: 'access',
+        scope: 'orders/write',
+        iss: ISSUER,
+        exp: now + 600,
+        iat: now,
+        client_id: 'client1',
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .sign(privateKey);
+    });
+
+    const guarded = (headers: Record<string, string>) =>
+      request('guarded', { method: 'POST', headers, body: '{}' });
+
+    it('checks the token before the API key: a request with neither gets 401 Unauthorized', async () => {
+      const response = await guarded({});
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-amzn-errortype')).toBe('UNAUTHORIZED');
+      expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    });
+
+    it('answers 403 Forbidden to a valid token without the API key', async () => {
+      const response = await guarded({ authorization: `Bearer ${validToken}` });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ message: 'Forbidden' });
+    });
+
+    it("hands the function the token's claims and the key, as API Gateway's proxy event carries them", async () => {
+      const response = await guarded({ authorization: validToken, 'x-api-key': KEY_VALUE });
+      expect(response.status).toBe(200);
+      const event = (await response.json()) as APIGatewayProxyEvent;
+      expect(event.requestContext.authorizer).toEqual({
+        claims: expect.objectContaining({ client_id: 'client1', scope: 'orders/write', iss: ISSUER }),
+      });
+      expect(event.requestContext.identity).toMatchObject({ apiKey: KEY_VALUE, apiKeyId: 'key0000001' });
+    });
+
+    it('gives routes without an authorizer no claims and no key', async () => {
+      const event = (await (await request('echo')).json()) as APIGatewayProxyEvent;
+      expect(event.requestContext.authorizer).toBeNull();
+      expect(event.requestContext.identity).not.toHaveProperty('apiKey');
     });
   });
 

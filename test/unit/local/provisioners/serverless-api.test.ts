@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import {
+  apiAuthOf,
   createGatewayResponse,
   createServerlessApi,
   localRestApiId,
@@ -23,6 +24,9 @@ const ORDER_MODEL = {
   properties: { id: { type: 'string' } },
 };
 
+const POOL_ID = 'eu-west-1_partners';
+const POOL_ARN = `arn:aws:cognito-idp:eu-west-1:111122223333:userpool/${POOL_ID}`;
+
 describe('the API and function provisioners (no AWS calls)', () => {
   const build = makeTempDir('provisioners-build');
   const logs = makeTempDir('provisioners-logs');
@@ -34,7 +38,7 @@ describe('the API and function provisioners (no AWS calls)', () => {
   body: JSON.stringify({ stage: event.requestContext.stage, env: process.env.TABLE_NAME ?? null, timeout: process.env.TIMEOUT_SEEN ?? null }),
 });`,
   );
-  for (const logicalId of ['Other', 'Another']) {
+  for (const logicalId of ['Other', 'Another', 'Guarded']) {
     writeFile(
       build.path,
       `${logicalId}/app.mjs`,
@@ -80,9 +84,12 @@ describe('the API and function provisioners (no AWS calls)', () => {
 
   beforeAll(async () => {
     runtime.apiBaseUrl = await api.listen('127.0.0.1', 0);
+    await runtime.cognito.listen('127.0.0.1', 0);
+    runtime.cognito.addUserPool({ id: POOL_ID, arn: POOL_ARN, name: 'partners' });
   });
 
   afterAll(async () => {
+    await runtime.cognito.close();
     await api.close();
     await functions.stop();
     build.remove();
@@ -119,7 +126,11 @@ describe('the API and function provisioners (no AWS calls)', () => {
       );
       apiId = created.ref;
       expect(apiId).toBe(localRestApiId('shop-ShopApi'));
-      expect(created.attributes).toEqual({ RootResourceId: `${apiId}-root`, localUrl: runtime.apiBaseUrl });
+      expect(created.attributes).toEqual({
+        RootResourceId: `${apiId}-root`,
+        Stage: 'dev',
+        localUrl: runtime.apiBaseUrl,
+      });
       expect(api.hasApi(apiId)).toBe(true);
     });
 
@@ -247,6 +258,145 @@ describe('the API and function provisioners (no AWS calls)', () => {
           runtime,
         ),
       ).rejects.toThrow('run `npm run build`');
+    });
+  });
+  describe('apiAuthOf (SAM Auth of an AWS::Serverless::Api)', () => {
+    it("gives each Cognito authorizer its pools' issuers, the Authorization header by default, and the API settings", () => {
+      const auth = apiAuthOf(
+        'ShopApi',
+        {
+          DefaultAuthorizer: 'Partners',
+          ApiKeyRequired: 'true',
+          Authorizers: {
+            Partners: { UserPoolArn: POOL_ARN, AuthorizationScopes: ['checkout/orders.write'] },
+            Custom: { UserPoolArn: [POOL_ARN], Identity: { Header: 'X-Token' } },
+          },
+        },
+        runtime,
+      );
+      expect(auth).toEqual({
+        defaultAuthorizer: 'Partners',
+        apiKeyRequired: true,
+        authorizers: {
+          Partners: {
+            issuers: [runtime.cognito.issuerOf(POOL_ID)],
+            identityHeader: 'Authorization',
+            keys: runtime.cognito.verificationKeys,
+            scopes: ['checkout/orders.write'],
+          },
+          Custom: {
+            issuers: [runtime.cognito.issuerOf(POOL_ID)],
+            identityHeader: 'X-Token',
+            keys: runtime.cognito.verificationKeys,
+          },
+        },
+      });
+    });
+
+    it('gives nothing for an API without Auth', () => {
+      expect(apiAuthOf('ShopApi', undefined, runtime)).toBeUndefined();
+    });
+
+    it('refuses a Lambda authorizer, and a user pool the local stack does not have', () => {
+      expect(() =>
+        apiAuthOf('ShopApi', { Authorizers: { Lambda: { FunctionArn: 'arn:aws:lambda:x' } } }, runtime),
+      ).toThrow('Lambda: only Cognito user pool authorizers (UserPoolArn) are emulated locally');
+      expect(() =>
+        apiAuthOf('ShopApi', { Authorizers: { Elsewhere: { UserPoolArn: `${POOL_ARN}x` } } }, runtime),
+      ).toThrow(`Elsewhere: ${POOL_ARN}x is not a user pool of the local stack`);
+    });
+
+    it("records SAM's own usage plan (Auth.UsagePlan) as not emulated", () => {
+      apiAuthOf('PlannedApi', { UsagePlan: { CreateUsagePlan: 'PER_API' } }, runtime);
+      expect(runtime.notEmulated).toContain('the usage plan SAM creates for PlannedApi (Auth.UsagePlan)');
+    });
+  });
+
+  describe('the Auth of Api events', () => {
+    it("protects an event's route with the API's default authorizer and key requirement unless the event opts out", async () => {
+      const guarded = await createServerlessApi(
+        toCreate('GuardedApi', 'AWS::Serverless::Api', {
+          StageName: 'v1',
+          Auth: {
+            DefaultAuthorizer: 'Partners',
+            ApiKeyRequired: true,
+            Authorizers: { Partners: { UserPoolArn: POOL_ARN } },
+          },
+        }),
+        runtime,
+      );
+      await createServerlessFunction(
+        toCreate('Guarded', 'AWS::Serverless::Function', {
+          Handler: 'app.run',
+          Events: {
+            Default: { Type: 'Api', Properties: { RestApiId: guarded.ref, Path: '/default', Method: 'get' } },
+            Scoped: {
+              Type: 'Api',
+              Properties: {
+                RestApiId: guarded.ref,
+                Path: '/scoped',
+                Method: 'post',
+                Auth: { AuthorizationScopes: ['checkout/orders.write'], ApiKeyRequired: false },
+              },
+            },
+            Open: {
+              Type: 'Api',
+              Properties: {
+                RestApiId: guarded.ref,
+                Path: '/open',
+                Method: 'get',
+                Auth: { Authorizer: 'NONE', ApiKeyRequired: false },
+              },
+            },
+          },
+        }),
+        runtime,
+      );
+      expect(api.routeList.filter((route) => route.functionName === 'shop-Guarded')).toEqual([
+        {
+          method: 'GET',
+          path: '/default',
+          functionName: 'shop-Guarded',
+          requires: 'Partners (Cognito), API key',
+        },
+        {
+          method: 'POST',
+          path: '/scoped',
+          functionName: 'shop-Guarded',
+          requires: 'Partners (Cognito) scope checkout/orders.write',
+          scopes: ['checkout/orders.write'],
+        },
+        { method: 'GET', path: '/open', functionName: 'shop-Guarded' },
+      ]);
+      expect((await fetch(new URL('default', runtime.apiBaseUrl))).status).toBe(401);
+      expect((await fetch(new URL('open', runtime.apiBaseUrl))).status).toBe(204);
+    });
+
+    it('refuses an event naming an authorizer the API does not have', async () => {
+      const plain = await createServerlessApi(
+        toCreate('PlainApi', 'AWS::Serverless::Api', { StageName: 'v1' }),
+        runtime,
+      );
+      await expect(
+        createServerlessFunction(
+          toCreate('Guarded', 'AWS::Serverless::Function', {
+            FunctionName: 'guarded-again',
+            Handler: 'app.run',
+            Events: {
+              Post: {
+                Type: 'Api',
+                Properties: {
+                  RestApiId: plain.ref,
+                  Path: '/x',
+                  Method: 'post',
+                  Auth: { Authorizer: 'Partners' },
+                },
+              },
+            },
+          }),
+          runtime,
+        ),
+      ).rejects.toThrow('POST /x of API PlainApi: Partners: no such authorizer');
     });
   });
 });

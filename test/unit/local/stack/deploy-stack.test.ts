@@ -477,6 +477,65 @@ Outputs:
     expect(runtime.notEmulated).toEqual(['AWS::IAM::Role Child/Role']);
   });
 
+  describe('AWS::LanguageExtensions', () => {
+    const partners = `
+Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Partners: { Type: CommaDelimitedList, Default: Acme }
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+  Fn::ForEach::Partners:
+    - Partner
+    - !Ref Partners
+    - Role\${Partner}:
+        Type: AWS::IAM::Role
+        Properties:
+          Description: !Sub \${Partner} calls stage \${Api.Stage}
+Outputs:
+  Stage: { Value: !Ref Api.Stage }
+  Fn::ForEach::Roles:
+    - Partner
+    - !Ref Partners
+    - RoleArn\${Partner}:
+        Value: !GetAtt [!Sub 'Role\${Partner}', Arn]
+`;
+
+    it('expands Fn::ForEach with the parameter values, in resources and outputs, keeping their order', async () => {
+      const stack = await deploy(partners, { parameterOverrides: { Partners: 'Globex, Acme' } });
+      expect(stack.declared).toEqual([
+        { logicalId: 'Api', type: 'AWS::Serverless::Api' },
+        { logicalId: 'RoleGlobex', type: 'AWS::IAM::Role' },
+        { logicalId: 'RoleAcme', type: 'AWS::IAM::Role' },
+      ]);
+      expect(stack.outputs).toEqual({
+        Stage: 'live',
+        RoleArnGlobex: 'arn:aws:iam:eu-west-1:111122223333:shop-RoleGlobex',
+        RoleArnAcme: 'arn:aws:iam:eu-west-1:111122223333:shop-RoleAcme',
+      });
+    });
+
+    it('uses the default of the list parameter when no value is given', async () => {
+      const stack = await deploy(partners);
+      expect(Object.keys(stack.outputs)).toEqual(['Stage', 'RoleArnAcme']);
+    });
+
+    it('refuses a partner name that would make an invalid logical id, before creating anything', async () => {
+      await expect(
+        deploy(partners, { parameterOverrides: { Partners: 'Acme,Acme Retail' } }),
+      ).rejects.toThrow(
+        new TemplateError(
+          'Fn::ForEach::Partners (in Resources): the value "Acme Retail" of Partner makes the name "RoleAcme Retail", ' +
+            'which is not a valid logical id (letters and digits only, at most 255); give Partner values of ' +
+            'letters and digits, or use &{Partner} in the key',
+        ),
+      );
+      expect(runtime.notEmulated).toEqual([]);
+    });
+  });
+
   it('refuses a file that is not a template', async () => {
     await expect(deploy('hello: world\n')).rejects.toThrow('Not a CloudFormation template');
   });

@@ -109,6 +109,13 @@ describe('evaluate', () => {
       expect(evaluated({ 'Fn::GetAtt': ['Queue', { Ref: 'AttributeName' }] })).toBe('shop-Queue');
     });
 
+    it('evaluates a logical id given as an intrinsic, as Fn::ForEach writes !GetAtt [!Sub ..., Attr]', () => {
+      expect(evaluated({ 'Fn::GetAtt': [{ 'Fn::Sub': 'Queue' }, 'Arn'] })).toBe(QUEUE_ARN);
+      expect(evaluated({ 'Fn::GetAtt': [{ 'Fn::Join': ['', ['Que', 'ue']] }, 'QueueName'] })).toBe(
+        'shop-Queue',
+      );
+    });
+
     it('names the resource and the attribute when the attribute does not exist', () => {
       const error = templateErrorOf(() => evaluated({ 'Fn::GetAtt': 'Queue.StreamArn' }));
       expect(error.message).toBe('Queue has no attribute StreamArn in the local stack');
@@ -345,6 +352,18 @@ describe('referencedLogicalIds', () => {
 
   it('finds the resource of a nested output GetAtt (App.Outputs.X)', () => {
     expect(ids({ 'Fn::GetAtt': 'App.Outputs.TopicArn' })).toEqual(['App']);
+  });
+
+  it('finds the resource of a GetAtt whose logical id is a Fn::Sub without variables', () => {
+    expect(ids({ 'Fn::GetAtt': [{ 'Fn::Sub': 'ClientAcme' }, 'ClientId'] })).toEqual(['ClientAcme']);
+  });
+
+  it('finds what a computed logical id of GetAtt refers to', () => {
+    expect(ids({ 'Fn::GetAtt': [{ 'Fn::Sub': 'Client${Partner}' }, 'ClientId'] })).toEqual(['Partner']);
+  });
+
+  it("finds the API of SAM's !Ref Api.Stage", () => {
+    expect(ids({ Ref: 'CheckoutApi.Stage' })).toEqual(['CheckoutApi']);
   });
 
   it('finds the variables of Fn::Sub, the resource of ${Res.Attr}, and skips ${!Literal}', () => {
