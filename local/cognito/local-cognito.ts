@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
   type CryptoKey,
   calculateJwkThumbprint,
   createLocalJWKSet,
@@ -11,8 +16,7 @@ import {
   SignJWT,
 } from 'jose';
 import type { RuntimeLog } from '../log';
-import { type CognitoIdpClient, CognitoIdpError, type UserPoolClientDescription } from './cognito-idp-client';
-import { handleTokenRequest } from './token-endpoint';
+import { type AppClient, handleTokenRequest } from './token-endpoint';
 
 /** The largest token request body read (a client credentials request is a few hundred bytes). */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -56,7 +60,7 @@ export class LocalCognito {
   private keySet: JWTVerifyGetKey | undefined;
 
   constructor(
-    private readonly idp: CognitoIdpClient,
+    private readonly idp: CognitoIdentityProviderClient,
     private readonly log: RuntimeLog,
   ) {}
 
@@ -155,7 +159,7 @@ export class LocalCognito {
   }
 
   /** A client credentials access token of the client's pool, signed as Cognito signs it (RS256, kid). */
-  async issueAccessToken(client: UserPoolClientDescription, scopes: string[], validitySeconds: number) {
+  async issueAccessToken(client: AppClient, scopes: string[], validitySeconds: number) {
     if (!this.signingKey) throw new Error('The local Cognito endpoint is not listening yet');
     const now = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
@@ -182,13 +186,16 @@ export class LocalCognito {
   }
 
   /** A client of a pool that has a domain (only those have a token endpoint), as moto describes it now. */
-  private async findClient(clientId: string): Promise<UserPoolClientDescription | undefined> {
+  private async findClient(clientId: string): Promise<AppClient | undefined> {
     const poolId = this.clientPools.get(clientId);
     if (!poolId || this.pools.get(poolId)?.domains.length === 0) return undefined;
     try {
-      return await this.idp.describeUserPoolClient(poolId, clientId);
+      const { UserPoolClient: client } = await this.idp.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }),
+      );
+      return client && { ...client, UserPoolId: poolId, ClientId: clientId };
     } catch (error) {
-      if (error instanceof CognitoIdpError && error.type === 'ResourceNotFoundException') return undefined;
+      if (error instanceof ResourceNotFoundException) return undefined;
       throw error;
     }
   }

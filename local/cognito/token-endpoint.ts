@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { UserPoolClientDescription } from './cognito-idp-client';
+import type { UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * The decisions of a Cognito user pool's OAuth 2.0 token endpoint (`POST /oauth2/token`) for the client
@@ -7,6 +7,12 @@ import type { UserPoolClientDescription } from './cognito-idp-client';
  * client_secret_post authentication, `scope` optional (the client's custom scopes by default), and errors
  * as 400 `{"error": "..."}`. Pure: finding the client and signing the token are handed in.
  */
+
+/**
+ * An app client as the token endpoint reads it: DescribeUserPoolClient's UserPoolClient (its secret, OAuth
+ * flows and scopes, access token validity), with the ids it is known by.
+ */
+export type AppClient = UserPoolClientType & { UserPoolId: string; ClientId: string };
 
 export type TokenError =
   | 'invalid_request'
@@ -32,13 +38,9 @@ export interface TokenResponse {
 
 export interface TokenEndpointDependencies {
   /** The app client of a user pool served by this endpoint, or undefined for an unknown client id. */
-  findClient(clientId: string): Promise<UserPoolClientDescription | undefined>;
+  findClient(clientId: string): Promise<AppClient | undefined>;
   /** A signed access token for the client with these scopes, valid for `validitySeconds`. */
-  issueAccessToken(
-    client: UserPoolClientDescription,
-    scopes: string[],
-    validitySeconds: number,
-  ): Promise<string>;
+  issueAccessToken(client: AppClient, scopes: string[], validitySeconds: number): Promise<string>;
 }
 
 const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
@@ -49,7 +51,7 @@ const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3
  * How long the client's access tokens are valid: AccessTokenValidity in TokenValidityUnits.AccessToken
  * (Cognito's default unit is hours), one hour when the client does not say.
  */
-export const accessTokenValiditySeconds = (client: UserPoolClientDescription): number => {
+export const accessTokenValiditySeconds = (client: AppClient): number => {
   if (client.AccessTokenValidity === undefined || client.AccessTokenValidity === null) return ONE_HOUR;
   const unit = client.TokenValidityUnits?.AccessToken ?? 'hours';
   return Number(client.AccessTokenValidity) * (UNIT_SECONDS[unit] ?? UNIT_SECONDS.hours ?? ONE_HOUR);

@@ -1,10 +1,21 @@
+import {
+  CreateResourceServerCommand,
+  CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
+  CreateUserPoolCommand,
+  type CreateUserPoolCommandInput,
+  CreateUserPoolDomainCommand,
+  type CustomDomainConfigType,
+  type ResourceServerScopeType,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { type Provisioner, physicalName } from '../stack/resources';
 
 /**
  * Cognito user pools, domains, resource servers and app clients, created in moto (so that
  * `aws cognito-idp describe-user-pool-client --endpoint-url <AwsEndpointUrl>` gives a client its secret, as
  * in AWS) and registered with the local Cognito endpoint, which issues and verifies their tokens.
- * Ref and GetAtt give CloudFormation's values; a pool's ProviderURL is its local issuer.
+ * Ref and GetAtt give CloudFormation's values; a pool's ProviderURL is its local issuer. The template's
+ * properties are the API's parameters, passed as they are (Cognito, here moto, checks them).
  */
 
 /** The scopes every user pool has besides its resource servers' custom scopes. */
@@ -36,11 +47,12 @@ const typed = (properties: Record<string, unknown>) =>
 export const createUserPool: Provisioner = async ({ logicalId, properties, stack }, { clients, cognito }) => {
   // EnabledMfas is set by a call of its own in AWS (SetUserPoolMfaConfig); moto does not need it.
   const { UserPoolName, EnabledMfas: _enabledMfas, ...settings } = properties;
-  const pool = await clients.cognitoIdp.createUserPool({
-    ...settings,
-    PoolName: (UserPoolName as string | undefined) ?? physicalName(stack, logicalId, 128),
-  });
-  cognito.addUserPool({ id: pool.Id, arn: pool.Arn, name: pool.Name });
+  const name = (UserPoolName as string | undefined) ?? physicalName(stack, logicalId, 128);
+  const { UserPool: pool } = await clients.cognito.send(
+    new CreateUserPoolCommand({ ...settings, PoolName: name } as CreateUserPoolCommandInput),
+  );
+  if (!pool?.Id || !pool.Arn) throw new Error(`CreateUserPool gave no Id and Arn for ${logicalId}`);
+  cognito.addUserPool({ id: pool.Id, arn: pool.Arn, name: pool.Name ?? name });
   const issuer = cognito.issuerOf(pool.Id);
   return {
     ref: pool.Id,
@@ -60,11 +72,15 @@ export const createUserPool: Provisioner = async ({ logicalId, properties, stack
 export const createUserPoolDomain: Provisioner = async ({ properties }, { clients, cognito }) => {
   const domain = String(properties.Domain);
   const userPoolId = String(properties.UserPoolId);
-  const created = await clients.cognitoIdp.createUserPoolDomain({
-    Domain: domain,
-    UserPoolId: userPoolId,
-    ...(properties.CustomDomainConfig ? { CustomDomainConfig: properties.CustomDomainConfig } : {}),
-  });
+  const created = await clients.cognito.send(
+    new CreateUserPoolDomainCommand({
+      Domain: domain,
+      UserPoolId: userPoolId,
+      ...(properties.CustomDomainConfig
+        ? { CustomDomainConfig: properties.CustomDomainConfig as CustomDomainConfigType }
+        : {}),
+    }),
+  );
   cognito.addDomain(userPoolId, domain);
   return {
     ref: domain,
@@ -75,13 +91,15 @@ export const createUserPoolDomain: Provisioner = async ({ properties }, { client
 export const createUserPoolResourceServer: Provisioner = async ({ properties }, { clients, cognito }) => {
   const identifier = String(properties.Identifier);
   const userPoolId = String(properties.UserPoolId);
-  const scopes = (properties.Scopes as { ScopeName: string; ScopeDescription?: string }[] | undefined) ?? [];
-  await clients.cognitoIdp.createResourceServer({
-    UserPoolId: userPoolId,
-    Identifier: identifier,
-    Name: properties.Name,
-    Scopes: scopes,
-  });
+  const scopes = (properties.Scopes as ResourceServerScopeType[] | undefined) ?? [];
+  await clients.cognito.send(
+    new CreateResourceServerCommand({
+      UserPoolId: userPoolId,
+      Identifier: identifier,
+      Name: properties.Name as string | undefined,
+      Scopes: scopes,
+    }),
+  );
   cognito.addScopes(
     userPoolId,
     scopes.map((scope) => `${identifier}/${scope.ScopeName}`),
@@ -117,10 +135,13 @@ export const createUserPoolClient: Provisioner = async (
       `ScopeDoesNotExistException: Invalid scope requested: ${unknown.join(', ')} (no resource server of the pool has it yet; DependsOn the resource server?)`,
     );
   }
-  const client = await clients.cognitoIdp.createUserPoolClient({
-    ...settings,
-    ClientName: (settings.ClientName as string | undefined) ?? physicalName(stack, logicalId, 128),
-  });
+  const { UserPoolClient: client } = await clients.cognito.send(
+    new CreateUserPoolClientCommand({
+      ...settings,
+      ClientName: (settings.ClientName as string | undefined) ?? physicalName(stack, logicalId, 128),
+    } as CreateUserPoolClientCommandInput),
+  );
+  if (!client?.ClientId) throw new Error(`CreateUserPoolClient gave no ClientId for ${logicalId}`);
   cognito.addClient(userPoolId, client.ClientId);
   return {
     ref: client.ClientId,

@@ -1,5 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -9,7 +13,6 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, localAwsEnvironment, localClientConfig } from '../aws-config';
 import { buildFunctions } from '../build';
-import { CognitoIdpClient } from '../cognito/cognito-idp-client';
 import { LocalCognito } from '../cognito/local-cognito';
 import { FunctionHost } from '../lambda/function-host';
 import { LambdaApiServer } from '../lambda/lambda-api-server';
@@ -17,7 +20,7 @@ import type { RuntimeLog } from '../log';
 import { type MotoServer, startMotoServer } from '../moto/moto-server';
 import { PROJECT_ROOT, ROOT_TEMPLATE, SAM_BUILD_DIR } from '../paths';
 import { type DeployedStack, deployStack } from './deploy-stack';
-import type { LocalRuntime } from './resources';
+import type { AwsClients, LocalRuntime } from './resources';
 
 export interface LocalStackSettings {
   host: string;
@@ -46,6 +49,7 @@ export interface LocalStackSettings {
 
 /** The first client credentials app client of the root template, with the first API key: for the banner. */
 export interface LocalPartner {
+  /** The app client's ClientName: the partner's name, as the template gives it (PartnerId in outputs.json). */
   name: string;
   clientId: string;
   clientSecret: string;
@@ -56,8 +60,8 @@ export interface LocalPartner {
 export interface LocalStack {
   /**
    * The root stack's CloudFormation outputs plus AwsEndpointUrl, LambdaEndpointUrl and Region, and the
-   * first partner's local credentials (PartnerClientId, PartnerClientSecret, PartnerApiKey): what
-   * outputs.json holds.
+   * first partner's name and local credentials (PartnerId, PartnerClientId, PartnerClientSecret,
+   * PartnerApiKey): what outputs.json holds.
    */
   outputs: Record<string, string>;
   outputsFile: string;
@@ -83,8 +87,10 @@ export const firstPartner = async (
     const clientId = stack.resources.get(logicalId)?.ref;
     const userPoolId = clientId && runtime.cognito.userPoolIdOfClient(clientId);
     if (!clientId || !userPoolId) continue;
-    const client = await runtime.clients.cognitoIdp.describeUserPoolClient(userPoolId, clientId);
-    if (!client.ClientSecret || !client.AllowedOAuthFlows?.includes('client_credentials')) continue;
+    const { UserPoolClient: client } = await runtime.clients.cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+    );
+    if (!client?.ClientSecret || !client.AllowedOAuthFlows?.includes('client_credentials')) continue;
     const custom = (client.AllowedOAuthScopes ?? []).filter((scope) => scope.includes('/'));
     const scopes = accepted.size > 0 ? custom.filter((scope) => accepted.has(scope)) : custom;
     if (scopes.length === 0) continue;
@@ -100,6 +106,21 @@ export const firstPartner = async (
   }
   return undefined;
 };
+
+/**
+ * What outputs.json says of the first partner: its name (the partner id its orders are recorded under) and
+ * its local credentials. Local secrets only: in AWS a partner's secret stays in Cognito and its key in API
+ * Gateway; locally the keys live in the local runtime, so PartnerApiKey is the only way to the key.
+ */
+export const partnerOutputs = (partner: LocalPartner | undefined): Record<string, string> =>
+  partner
+    ? {
+        PartnerId: partner.name,
+        PartnerClientId: partner.clientId,
+        PartnerClientSecret: partner.clientSecret,
+        ...(partner.apiKey ? { PartnerApiKey: partner.apiKey } : {}),
+      }
+    : {};
 
 export const startLocalStack = async (settings: LocalStackSettings): Promise<LocalStack> => {
   const { log } = settings;
@@ -119,7 +140,15 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     logFile: join(logDir, 'moto.log'),
   });
   const clientConfig = localClientConfig(moto.endpoint, settings.region);
-  const cognitoIdp = new CognitoIdpClient(clientConfig);
+  const clients: AwsClients = {
+    cognito: new CognitoIdentityProviderClient(clientConfig),
+    dynamodb: new DynamoDBClient(clientConfig),
+    kms: new KMSClient(clientConfig),
+    s3: new S3Client(clientConfig),
+    sns: new SNSClient(clientConfig),
+    sqs: new SQSClient(clientConfig),
+    ssm: new SSMClient(clientConfig),
+  };
   const functions = new FunctionHost(
     {
       ...localAwsEnvironment(moto.endpoint, settings.region),
@@ -129,7 +158,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     logDir,
   );
   const api = new RestApiServer(functions, log);
-  const cognito = new LocalCognito(cognitoIdp, log);
+  const cognito = new LocalCognito(clients.cognito, log);
   const eventSources: LocalRuntime['eventSources'] = [];
   const lambdaApi = new LambdaApiServer(eventSources, log);
   const openSearchNodes: LocalRuntime['openSearchNodes'] = [];
@@ -148,15 +177,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
     await cognito.listen(settings.host, settings.cognitoPort);
     runtime = {
-      clients: {
-        cognitoIdp,
-        dynamodb: new DynamoDBClient(clientConfig),
-        kms: new KMSClient(clientConfig),
-        s3: new S3Client(clientConfig),
-        sns: new SNSClient(clientConfig),
-        sqs: new SQSClient(clientConfig),
-        ssm: new SSMClient(clientConfig),
-      },
+      clients,
       functions,
       api,
       apiBaseUrl,
@@ -195,14 +216,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       AwsEndpointUrl: moto.endpoint,
       LambdaEndpointUrl: lambdaEndpoint,
       Region: settings.region,
-      // Local secrets only: in AWS a partner's secret stays in Cognito and its key in API Gateway.
-      ...(partner
-        ? {
-            PartnerClientId: partner.clientId,
-            PartnerClientSecret: partner.clientSecret,
-            ...(partner.apiKey ? { PartnerApiKey: partner.apiKey } : {}),
-          }
-        : {}),
+      ...partnerOutputs(partner),
     };
     const outputsFile = join(settings.stateDir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
@@ -262,7 +276,12 @@ export const describeLocalStack = (
       : []),
     ...(partner
       ? [
-          `  Partner           ${partner.name}: client id, secret${partner.apiKey ? ' and API key' : ''} in outputs.json (PartnerClientId, PartnerClientSecret${partner.apiKey ? ', PartnerApiKey' : ''})`,
+          `  Partner           ${partner.name}: name, client id, secret${partner.apiKey ? ' and API key' : ''} in outputs.json (PartnerId, PartnerClientId, PartnerClientSecret${partner.apiKey ? ', PartnerApiKey' : ''})`,
+          ...(partner.apiKey
+            ? [
+                '                    the API keys live in the local runtime, not in moto: take PartnerApiKey (aws apigateway get-api-key finds no key locally)',
+              ]
+            : []),
         ]
       : []),
     `  Lambda API        ${outputs.LambdaEndpointUrl}  event source mappings (Get, List, Update), for npm run replay`,

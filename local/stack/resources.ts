@@ -1,3 +1,4 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -5,7 +6,6 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { RestApiServer } from '../api/rest-api-server';
-import type { CognitoIdpClient } from '../cognito/cognito-idp-client';
 import type { LocalCognito } from '../cognito/local-cognito';
 import type { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { LocalDeliveryStream } from '../firehose/delivery-stream';
@@ -16,7 +16,8 @@ import type { TemplateResource } from '../template/parse-template';
 import type { PseudoParameters, ResourceState } from './intrinsics';
 
 export interface AwsClients {
-  cognitoIdp: CognitoIdpClient;
+  /** Cognito user pools (in moto); `LocalRuntime.cognito` is the OAuth 2.0 side moto does not serve. */
+  cognito: CognitoIdentityProviderClient;
   dynamodb: DynamoDBClient;
   kms: KMSClient;
   s3: S3Client;

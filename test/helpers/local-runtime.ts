@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +11,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../../local/api/rest-api-server';
-import { CognitoIdpClient, type CognitoIdpClientConfig } from '../../local/cognito/cognito-idp-client';
 import { LocalCognito } from '../../local/cognito/local-cognito';
 import type { RuntimeLog } from '../../local/log';
 import type { AwsClients, LocalRuntime } from '../../local/stack/resources';
@@ -64,8 +64,8 @@ export const recordingLog = (): RecordedLog => {
 };
 
 /** SDK clients for the given settings (moto's, or an endpoint nothing listens on). */
-export const awsClients = (config: CognitoIdpClientConfig & Record<string, unknown>): AwsClients => ({
-  cognitoIdp: new CognitoIdpClient(config),
+export const awsClients = (config: object): AwsClients => ({
+  cognito: new CognitoIdentityProviderClient(config),
   dynamodb: new DynamoDBClient(config),
   kms: new KMSClient(config),
   sns: new SNSClient(config),
@@ -83,7 +83,7 @@ export const aLocalRuntime = (
 ): LocalRuntime => ({
   api: new RestApiServer(parts.functions, recordingLog()),
   apiBaseUrl: 'http://127.0.0.1:3999/',
-  cognito: new LocalCognito(parts.clients.cognitoIdp, recordingLog()),
+  cognito: new LocalCognito(parts.clients.cognito, recordingLog()),
   eventSources: [],
   log: recordingLog(),
   retryDelaySeconds: 1,

@@ -1,3 +1,7 @@
+import {
+  DeleteUserPoolClientCommand,
+  UpdateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { LocalCognito } from '../../../../local/cognito/local-cognito';
@@ -65,7 +69,7 @@ describe('the local Cognito token endpoint and issuer, for pools created in moto
     runtime = aLocalRuntime({
       clients,
       functions: new FunctionHost(moto.environment(), dir.path),
-      cognito: new LocalCognito(clients.cognitoIdp, log),
+      cognito: new LocalCognito(clients.cognito, log),
     });
     await runtime.cognito.listen('127.0.0.1', 0);
 
@@ -206,18 +210,43 @@ describe('the local Cognito token endpoint and issuer, for pools created in moto
     });
 
     it('reads the client from moto on each request: a scope allowed later is granted', async () => {
-      await runtime.clients.cognitoIdp.send('UpdateUserPoolClient', {
-        UserPoolId: userPoolId,
-        ClientId: partner.id,
-        AllowedOAuthScopes: [WRITE, READ],
-        AllowedOAuthFlows: ['client_credentials'],
-        AllowedOAuthFlowsUserPoolClient: true,
-      });
+      await runtime.clients.cognito.send(
+        new UpdateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientId: partner.id,
+          AllowedOAuthScopes: [WRITE, READ],
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthFlowsUserPoolClient: true,
+        }),
+      );
       const response = await requestToken(
         { grant_type: 'client_credentials', scope: READ },
         basic(partner.id, partner.secret),
       );
       expect(response.status).toBe(200);
+    });
+
+    it('answers invalid_client for a client deleted from moto since (ResourceNotFoundException)', async () => {
+      const gone = await createUserPoolClient(
+        toCreate('PartnerClientGone', 'AWS::Cognito::UserPoolClient', {
+          UserPoolId: userPoolId,
+          ClientName: 'Gone',
+          GenerateSecret: true,
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthScopes: [WRITE],
+        }),
+        runtime,
+      );
+      await runtime.clients.cognito.send(
+        new DeleteUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: gone.ref }),
+      );
+      const response = await requestToken(
+        { grant_type: 'client_credentials' },
+        basic(gone.ref, String(gone.attributes.ClientSecret)),
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'invalid_client' });
     });
 
     it('logs one line per request, naming the client but neither its secret nor the token', () => {

@@ -1,3 +1,4 @@
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { LocalCognito } from '../../../../local/cognito/local-cognito';
 import { FunctionHost } from '../../../../local/lambda/function-host';
@@ -50,7 +51,7 @@ describe('the Cognito provisioners, against moto', () => {
     runtime = aLocalRuntime({
       clients,
       functions: new FunctionHost(moto.environment(), dir.path),
-      cognito: new LocalCognito(clients.cognitoIdp, recordingLog()),
+      cognito: new LocalCognito(clients.cognito, recordingLog()),
     });
     await runtime.cognito.listen('127.0.0.1', 0);
   });
@@ -129,7 +130,9 @@ describe('the Cognito provisioners, against moto', () => {
     const secret = String(client.attributes.ClientSecret);
     expect(client.attributes).toEqual({ ClientId: client.ref, ClientSecret: secret, Name: 'Acme' });
     expect(secret).not.toBe('');
-    const described = await runtime.clients.cognitoIdp.describeUserPoolClient(userPoolId, client.ref);
+    const { UserPoolClient: described } = await runtime.clients.cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: client.ref }),
+    );
     expect(described).toMatchObject({
       ClientId: client.ref,
       ClientSecret: secret,

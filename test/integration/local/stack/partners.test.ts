@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub strings are written with ${} on purpose
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { LocalCognito } from '../../../../local/cognito/local-cognito';
@@ -12,6 +13,7 @@ import {
   firstPartner,
   type LocalPartner,
   type LocalStack,
+  partnerOutputs,
 } from '../../../../local/stack/local-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import {
@@ -183,8 +185,10 @@ describe('partners through deployStack: Fn::ForEach, Cognito, the authorizer, AP
   const secretOf = async (logicalId: string) => {
     const clientId = stack.resources.get(logicalId)?.ref as string;
     const userPoolId = stack.resources.get('Pool')?.ref as string;
-    const client = await runtime.clients.cognitoIdp.describeUserPoolClient(userPoolId, clientId);
-    return { id: clientId, secret: client.ClientSecret as string };
+    const { UserPoolClient: client } = await runtime.clients.cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+    );
+    return { id: clientId, secret: client?.ClientSecret as string };
   };
   const tokenFor = async ({ id, secret }: { id: string; secret: string }) => {
     const response = await fetch(stack.outputs.TokenUrl as string, {
@@ -213,7 +217,7 @@ describe('partners through deployStack: Fn::ForEach, Cognito, the authorizer, AP
       functions,
       api,
       apiBaseUrl: await api.listen('127.0.0.1', 0),
-      cognito: new LocalCognito(clients.cognitoIdp, log),
+      cognito: new LocalCognito(clients.cognito, log),
       log,
     });
     await runtime.cognito.listen('127.0.0.1', 0);
@@ -280,6 +284,17 @@ describe('partners through deployStack: Fn::ForEach, Cognito, the authorizer, AP
       });
       expect(acme.apiKey).toMatch(/^[A-Za-z0-9]{40}$/);
       expect(keyOf('PartnerKeyGlobex')).not.toBe(acme.apiKey);
+    });
+
+    it("writes the first partner's name and local credentials into outputs.json, nothing for no partner", async () => {
+      const { secret } = await secretOf('PartnerClientAcme');
+      expect(partnerOutputs(acme)).toEqual({
+        PartnerId: 'Acme',
+        PartnerClientId: stack.outputs.ClientIdAcme,
+        PartnerClientSecret: secret,
+        PartnerApiKey: keyOf('PartnerKeyAcme'),
+      });
+      expect(partnerOutputs(undefined)).toEqual({});
     });
 
     it('lists the route with what it requires', () => {
@@ -426,6 +441,10 @@ describe('partners through deployStack: Fn::ForEach, Cognito, the authorizer, AP
       retryDelaySeconds: 1,
       stateDir: dir.path,
     } as Parameters<typeof describeLocalStack>[1]);
+    expect(banner).toContain(
+      '  Partner           Acme: name, client id, secret and API key in outputs.json (PartnerId, PartnerClientId, PartnerClientSecret, PartnerApiKey)',
+    );
+    expect(banner).toContain('aws apigateway get-api-key finds no key locally');
     const commands = banner
       .split('\n')
       .filter((line) => line.startsWith('  TOKEN=') || line.startsWith('  curl '))

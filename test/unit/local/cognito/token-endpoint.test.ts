@@ -1,11 +1,11 @@
-import type { UserPoolClientDescription } from '../../../../local/cognito/cognito-idp-client';
 import {
+  type AppClient,
   accessTokenValiditySeconds,
   handleTokenRequest,
   type TokenRequest,
 } from '../../../../local/cognito/token-endpoint';
 
-const PARTNER: UserPoolClientDescription = {
+const PARTNER: AppClient = {
   UserPoolId: 'eu-west-1_pool',
   ClientId: 'partnerclient0001',
   ClientName: 'Acme',
@@ -20,7 +20,7 @@ const PARTNER: UserPoolClientDescription = {
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe('handleTokenRequest (the client credentials grant of a Cognito token endpoint)', () => {
-  let clients: UserPoolClientDescription[];
+  let clients: AppClient[];
   let issued: { clientId: string; scopes: string[]; validitySeconds: number }[];
 
   beforeEach(() => {
