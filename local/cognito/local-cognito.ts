@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  paginateListUserPools,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -185,19 +187,42 @@ export class LocalCognito {
     return pool;
   }
 
-  /** A client of a pool that has a domain (only those have a token endpoint), as moto describes it now. */
+  /**
+   * A client of a pool that has a domain (only those have a token endpoint), as moto describes it now: a
+   * client of the stack's pools, or one made since in any pool of moto (as Cognito serves every pool).
+   */
   private async findClient(clientId: string): Promise<AppClient | undefined> {
-    const poolId = this.clientPools.get(clientId);
-    if (!poolId || this.pools.get(poolId)?.domains.length === 0) return undefined;
+    const poolId = this.clientPools.get(clientId) ?? (await this.poolOfClientInMoto(clientId));
+    if (!poolId || !(await this.hasDomain(poolId))) return undefined;
+    const client = await this.describeClient(poolId, clientId);
+    return client && { ...client, UserPoolId: poolId, ClientId: clientId };
+  }
+
+  private async describeClient(userPoolId: string, clientId: string) {
     try {
-      const { UserPoolClient: client } = await this.idp.send(
-        new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }),
+      const { UserPoolClient } = await this.idp.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
       );
-      return client && { ...client, UserPoolId: poolId, ClientId: clientId };
+      return UserPoolClient;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return undefined;
       throw error;
     }
+  }
+
+  private async poolOfClientInMoto(clientId: string): Promise<string | undefined> {
+    for await (const page of paginateListUserPools({ client: this.idp }, { MaxResults: 60 })) {
+      for (const { Id } of page.UserPools ?? []) {
+        if (Id && (await this.describeClient(Id, clientId))) return Id;
+      }
+    }
+    return undefined;
+  }
+
+  private async hasDomain(userPoolId: string): Promise<boolean> {
+    if ((this.pools.get(userPoolId)?.domains.length ?? 0) > 0) return true;
+    const { UserPool } = await this.idp.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    return Boolean(UserPool?.Domain);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse) {

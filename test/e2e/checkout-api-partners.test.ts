@@ -3,8 +3,7 @@ import {
   CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
-  DescribeResourceServerCommand,
-  UpdateResourceServerCommand,
+  CreateUserPoolDomainCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
@@ -49,39 +48,27 @@ const tokenFor = async (clientId: string, clientSecret: string, scope: string) =
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-/** A client of its own in `userPoolId`, allowed only `scope` of the resource server `checkout`. */
-const aClientWithScope = async (userPoolId: string, scopeName: string) => {
-  const existing = await cognito
-    .send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: 'checkout' }))
-    .then(({ ResourceServer }) => ResourceServer)
-    .catch(() => undefined);
-  const scopes = [
-    ...(existing?.Scopes ?? []).filter(({ ScopeName }) => ScopeName !== scopeName),
-    { ScopeName: scopeName, ScopeDescription: 'A scope the checkout API does not accept' },
-  ];
+/**
+ * A client of its own in `userPoolId`, allowed only `<identifier>/<scope>` of a resource server it
+ * creates for it (so that the pool's own resource server is left as the template made it).
+ */
+const aClientWithScope = async (userPoolId: string, identifier: string, scopeName: string) => {
   await cognito.send(
-    existing
-      ? new UpdateResourceServerCommand({
-          UserPoolId: userPoolId,
-          Identifier: 'checkout',
-          Name: 'Checkout API',
-          Scopes: scopes,
-        })
-      : new CreateResourceServerCommand({
-          UserPoolId: userPoolId,
-          Identifier: 'checkout',
-          Name: 'Checkout API',
-          Scopes: scopes,
-        }),
+    new CreateResourceServerCommand({
+      UserPoolId: userPoolId,
+      Identifier: identifier,
+      Name: identifier,
+      Scopes: [{ ScopeName: scopeName, ScopeDescription: `${scopeName} for the e2e tests` }],
+    }),
   );
   const { UserPoolClient } = await cognito.send(
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,
-      ClientName: `e2e-${scopeName}-${run}`,
+      ClientName: `e2e-${identifier}-${run}`,
       GenerateSecret: true,
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthScopes: [`checkout/${scopeName}`],
+      AllowedOAuthScopes: [`${identifier}/${scopeName}`],
     }),
   );
   return {
@@ -195,8 +182,19 @@ describe('partners posting orders through the local stack', () => {
           const { UserPool } = await cognito.send(
             new CreateUserPoolCommand({ PoolName: `e2e-other-${run}` }),
           );
-          const other = await aClientWithScope(UserPool?.Id as string, 'orders.write');
-          const { body } = await tokenFor(other.clientId, other.clientSecret, 'checkout/orders.write');
+          await cognito.send(
+            new CreateUserPoolDomainCommand({ UserPoolId: UserPool?.Id, Domain: `e2e-other-${run}` }),
+          );
+          const other = await aClientWithScope(UserPool?.Id as string, 'checkout', 'orders.write');
+          const { status, body } = await tokenFor(
+            other.clientId,
+            other.clientSecret,
+            'checkout/orders.write',
+          );
+          expect({ status, iss: decodeJwt(body.access_token as string).iss }).toEqual({
+            status: 200,
+            iss: expect.stringContaining(UserPool?.Id as string),
+          });
           return { ...apiKey, authorization: `Bearer ${body.access_token}` };
         },
       ],
@@ -212,8 +210,8 @@ describe('partners posting orders through the local stack', () => {
     });
 
     it('answers 403 to a valid token of the pool that lacks the write scope, and publishes nothing', async () => {
-      const reader = await aClientWithScope(outputs.PartnerUserPoolId as string, 'orders.read');
-      const { status, body } = await tokenFor(reader.clientId, reader.clientSecret, 'checkout/orders.read');
+      const reader = await aClientWithScope(outputs.PartnerUserPoolId as string, `reports${run}`, 'read');
+      const { status, body } = await tokenFor(reader.clientId, reader.clientSecret, `reports${run}/read`);
       expect(status).toBe(200);
 
       const response = await postWith({ ...apiKey, authorization: `Bearer ${body.access_token}` });

@@ -1,4 +1,8 @@
 import {
+  CreateResourceServerCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
   DeleteUserPoolClientCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -247,6 +251,44 @@ describe('the local Cognito token endpoint and issuer, for pools created in moto
       );
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ error: 'invalid_client' });
+    });
+
+    it('issues tokens to a client made in moto since the stack started, in any pool that has a domain', async () => {
+      const cognito = runtime.clients.cognito;
+      const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: 'made-later' }));
+      const laterPoolId = UserPool?.Id as string;
+      await cognito.send(
+        new CreateResourceServerCommand({
+          UserPoolId: laterPoolId,
+          Identifier: 'reports',
+          Name: 'reports',
+          Scopes: [{ ScopeName: 'read', ScopeDescription: 'read reports' }],
+        }),
+      );
+      const { UserPoolClient: later } = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: laterPoolId,
+          ClientName: 'MadeLater',
+          GenerateSecret: true,
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthScopes: ['reports/read'],
+        }),
+      );
+      const credentials = basic(later?.ClientId as string, later?.ClientSecret as string);
+
+      const withoutDomain = await requestToken({ grant_type: 'client_credentials' }, credentials);
+      await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: laterPoolId, Domain: 'made-later' }));
+      const withDomain = await requestToken({ grant_type: 'client_credentials' }, credentials);
+
+      expect(withoutDomain.status).toBe(400);
+      expect(await withoutDomain.json()).toEqual({ error: 'invalid_client' });
+      expect(withDomain.status).toBe(200);
+      const { access_token } = (await withDomain.json()) as { access_token: string };
+      const { payload } = await jwtVerify(access_token, runtime.cognito.verificationKeys, {
+        issuer: runtime.cognito.issuerOf(laterPoolId),
+      });
+      expect(payload).toMatchObject({ client_id: later?.ClientId, scope: 'reports/read' });
     });
 
     it('logs one line per request, naming the client but neither its secret nor the token', () => {
