@@ -250,9 +250,10 @@ describe('partners on the root template.yaml (Fn::ForEach expanded with the para
   );
 
   it("hands the checkout API function each partner's client id, the idempotency table and the retention", () => {
-    const variables = (
-      root.Resources.CheckoutApiFunction?.Properties?.Environment as { Variables: JsonObject }
-    ).Variables;
+    const environment = root.Resources.CheckoutApiFunction?.Properties?.Environment as
+      | { Variables: JsonObject }
+      | undefined;
+    const variables = environment?.Variables;
     expect(variables).toMatchObject({
       IDEMPOTENCY_TABLE_NAME: { Ref: 'IdempotencyTable' },
       ORDER_ID_RETENTION_SECONDS: { Ref: 'OrderIdRetentionSeconds' },
