@@ -7,7 +7,7 @@ import {
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { LOCAL_REGION } from '../../../../local/aws-config';
 import { LocalCognito } from '../../../../local/cognito/local-cognito';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import {
@@ -16,35 +16,15 @@ import {
   createUserPoolDomain,
   createUserPoolResourceServer,
 } from '../../../../local/provisioners/cognito';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import { aLocalRuntime, awsClients, makeTempDir, recordingLog } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
-const stack: StackFrame = {
-  stackName: 'auth',
-  path: [],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    stackName: 'auth',
-    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/auth/local`,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'auth' });
 
-const toCreate = (
-  logicalId: string,
-  Type: string,
-  properties: Record<string, unknown>,
-): ResourceToCreate => ({
-  logicalId,
-  definition: { Type },
-  properties,
-  stack,
-});
+const toCreate = (logicalId: string, type: string, properties: Record<string, unknown>) =>
+  aResourceToCreate(logicalId, type, properties, stack);
 
 const WRITE = 'checkout/orders.write';
 const READ = 'checkout/orders.read';

@@ -11,7 +11,8 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { LocalDeliveryStream, MAX_RECORD_BYTES } from '../../../../local/firehose/delivery-stream';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createSnsSubscription } from '../../../../local/provisioners/sns';
-import type { LocalRuntime, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
   aLocalRuntime,
   awsClients,
@@ -22,20 +23,7 @@ import {
 } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
-const stack: StackFrame = {
-  stackName: 'bridge',
-  path: ['Storage'],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    stackName: 'bridge',
-    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/bridge/local`,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'bridge', path: ['Storage'] });
 
 describe('the SNS firehose subscription bridge against moto', () => {
   const moto = useMotoServer();
@@ -101,10 +89,10 @@ describe('the SNS firehose subscription bridge against moto', () => {
     runtime.deliveryStreams.set(streamArn, stream);
 
     const created = await createSnsSubscription(
-      {
-        logicalId: `Archive${fixtures}`,
-        definition: { Type: 'AWS::SNS::Subscription' },
-        properties: {
+      aResourceToCreate(
+        `Archive${fixtures}`,
+        'AWS::SNS::Subscription',
+        {
           TopicArn: topicArn,
           Protocol: 'firehose',
           Endpoint: streamArn,
@@ -113,7 +101,7 @@ describe('the SNS firehose subscription bridge against moto', () => {
           ...subscription,
         },
         stack,
-      },
+      ),
       runtime,
     );
     const [source] = runtime.eventSources;
@@ -252,16 +240,16 @@ describe('the SNS firehose subscription bridge against moto', () => {
   it('refuses a firehose subscription whose endpoint is not a delivery stream of the local stack', async () => {
     await expect(
       createSnsSubscription(
-        {
-          logicalId: 'Nowhere',
-          definition: { Type: 'AWS::SNS::Subscription' },
-          properties: {
+        aResourceToCreate(
+          'Nowhere',
+          'AWS::SNS::Subscription',
+          {
             TopicArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:whatever`,
             Protocol: 'firehose',
             Endpoint: `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/absent`,
           },
           stack,
-        },
+        ),
         runtime,
       ),
     ).rejects.toThrow('deliverystream/absent is not a delivery stream of the local stack');

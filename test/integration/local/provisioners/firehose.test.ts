@@ -11,31 +11,15 @@ import {
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createFirehoseDeliveryStream } from '../../../../local/provisioners/firehose';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import { aLocalRuntime, awsClients, makeTempDir, waitFor, writeFile } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
-const stack: StackFrame = {
-  stackName: 'prov-fh',
-  path: ['Storage'],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    stackName: 'prov-fh',
-    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/prov-fh/local`,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'prov-fh', path: ['Storage'] });
 
-const toCreate = (logicalId: string, properties: Record<string, unknown>): ResourceToCreate => ({
-  logicalId,
-  definition: { Type: 'AWS::KinesisFirehose::DeliveryStream' },
-  properties,
-  stack,
-});
+const toCreate = (logicalId: string, properties: Record<string, unknown>) =>
+  aResourceToCreate(logicalId, 'AWS::KinesisFirehose::DeliveryStream', properties, stack);
 
 /** Upper-cases the `text` of every JSON record and logs the number of records of each invocation. */
 const TRANSFORM = `

@@ -11,7 +11,8 @@ import { createKmsAlias, createKmsKey } from '../../../../local/provisioners/kms
 import { createServerlessFunction } from '../../../../local/provisioners/serverless-function';
 import { createSnsSubscription, createSnsTopic } from '../../../../local/provisioners/sns';
 import { createSqsQueue, createSqsQueuePolicy } from '../../../../local/provisioners/sqs';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
   aLocalRuntime,
   awsClients,
@@ -21,31 +22,10 @@ import {
 } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
-const stack: StackFrame = {
-  stackName: 'prov',
-  path: [],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    stackName: 'prov',
-    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/prov/local`,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'prov' });
 
-const toCreate = (
-  logicalId: string,
-  Type: string,
-  properties: Record<string, unknown>,
-): ResourceToCreate => ({
-  logicalId,
-  definition: { Type },
-  properties,
-  stack,
-});
+const toCreate = (logicalId: string, type: string, properties: Record<string, unknown>) =>
+  aResourceToCreate(logicalId, type, properties, stack);
 
 /** The shape of an event source mapping's UUID. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;

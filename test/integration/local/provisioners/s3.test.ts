@@ -9,35 +9,15 @@ import {
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { bucketNameFor, createS3Bucket, recordS3BucketPolicy } from '../../../../local/provisioners/s3';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import { aLocalRuntime, awsClients, makeTempDir } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
-const stack: StackFrame = {
-  stackName: 'Prov-S3',
-  path: ['Storage'],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    stackName: 'Prov-S3',
-    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/Prov-S3/local`,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'Prov-S3', path: ['Storage'] });
 
-const toCreate = (
-  logicalId: string,
-  Type: string,
-  properties: Record<string, unknown>,
-): ResourceToCreate => ({
-  logicalId,
-  definition: { Type },
-  properties,
-  stack,
-});
+const toCreate = (logicalId: string, type: string, properties: Record<string, unknown>) =>
+  aResourceToCreate(logicalId, type, properties, stack);
 
 describe('bucketNameFor', () => {
   it('lowercases and turns what S3 does not allow into dashes', () => {

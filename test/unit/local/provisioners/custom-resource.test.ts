@@ -5,7 +5,8 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { LambdaApiServer } from '../../../../local/lambda/lambda-api-server';
 import { createCustomResource } from '../../../../local/provisioners/custom-resource';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
   aLocalRuntime,
   makeTempDir,
@@ -44,29 +45,17 @@ export const throws = async () => {
   throw new TypeError('set-up exploded');
 };`;
 
-const stack: StackFrame = {
-  stackName: 'cr',
-  path: ['Search'],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
-    stackName: 'cr',
-    stackId: `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/cr/local`,
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'cr', path: ['Search'] });
 
 const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 
-const toCreate = (handler: string, properties: Record<string, unknown> = {}): ResourceToCreate => ({
-  logicalId: 'OrderIndexSetup',
-  definition: { Type: 'Custom::OrderIndexSetup' },
-  properties: { ServiceToken: functionArn(handler), ...properties },
-  stack,
-});
+const toCreate = (handler: string, properties: Record<string, unknown> = {}) =>
+  aResourceToCreate(
+    'OrderIndexSetup',
+    'Custom::OrderIndexSetup',
+    { ServiceToken: functionArn(handler), ...properties },
+    stack,
+  );
 
 describe('the custom resource provisioner', () => {
   const dir = makeTempDir('custom-resource');

@@ -8,7 +8,8 @@ import {
   localRestApiId,
 } from '../../../../local/provisioners/serverless-api';
 import { createServerlessFunction } from '../../../../local/provisioners/serverless-function';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
   aLocalRuntime,
   makeTempDir,
@@ -46,20 +47,14 @@ describe('the API and function provisioners (no AWS calls)', () => {
     );
   }
 
-  const stack: StackFrame = {
+  const stack = aStackFrame({
     stackName: 'shop',
     path: ['Parent'],
     templateDir: build.path,
     buildDir: build.path,
-    pseudo: {
-      region: 'eu-west-1',
-      accountId: '111122223333',
-      stackName: 'shop',
-      stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/local',
-      partition: 'aws',
-      urlSuffix: 'amazonaws.com',
-    },
-  };
+    region: 'eu-west-1',
+    accountId: '111122223333',
+  });
   const functions = new FunctionHost({}, logs.path);
   const api = new RestApiServer(functions, recordingLog());
   const runtime: LocalRuntime = aLocalRuntime({
@@ -71,16 +66,8 @@ describe('the API and function provisioners (no AWS calls)', () => {
     log: recordingLog(),
     retryDelaySeconds: 1,
   });
-  const toCreate = (
-    logicalId: string,
-    type: string,
-    properties: Record<string, unknown>,
-  ): ResourceToCreate => ({
-    logicalId,
-    definition: { Type: type },
-    properties,
-    stack,
-  });
+  const toCreate = (logicalId: string, type: string, properties: Record<string, unknown>) =>
+    aResourceToCreate(logicalId, type, properties, stack);
 
   beforeAll(async () => {
     runtime.apiBaseUrl = await api.listen('127.0.0.1', 0);

@@ -7,34 +7,14 @@ import {
   generateApiKeyValue,
   localApiGatewayId,
 } from '../../../../local/provisioners/usage-plans';
-import type { LocalRuntime, ResourceToCreate, StackFrame } from '../../../../local/stack/resources';
+import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import { aLocalRuntime, makeTempDir, recordingLog, unreachableClients } from '../../../helpers/local-runtime';
 
-const stack: StackFrame = {
-  stackName: 'shop',
-  path: [],
-  templateDir: '/unused',
-  buildDir: '/unused',
-  pseudo: {
-    region: 'eu-west-1',
-    accountId: '111122223333',
-    stackName: 'shop',
-    stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/shop/local',
-    partition: 'aws',
-    urlSuffix: 'amazonaws.com',
-  },
-};
+const stack = aStackFrame({ stackName: 'shop', region: 'eu-west-1', accountId: '111122223333' });
 
-const toCreate = (
-  logicalId: string,
-  Type: string,
-  properties: Record<string, unknown>,
-): ResourceToCreate => ({
-  logicalId,
-  definition: { Type },
-  properties,
-  stack,
-});
+const toCreate = (logicalId: string, type: string, properties: Record<string, unknown>) =>
+  aResourceToCreate(logicalId, type, properties, stack);
 
 describe('the API key and usage plan provisioners (no AWS calls)', () => {
   const logs = makeTempDir('usage-plans-logs');
