@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -39,3 +40,21 @@ export const waitForHttp = async (url: string, timeoutMs: number, isAlive: () =>
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 };
+
+/** Starts `server` on `port` of `host` (0 = a free port) and gives back its base URL, e.g. http://127.0.0.1:3000. */
+export const listenHttp = async (server: HttpServer, host: string, port: number): Promise<string> => {
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolveListen);
+  });
+  const address = server.address();
+  return `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+};
+
+/** Stops `server`, closing its keep-alive connections too, so that stopping never waits on a client. */
+export const closeHttp = (server: HttpServer | undefined): Promise<void> =>
+  new Promise((resolveClose) => {
+    if (!server) return resolveClose();
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describeSchemaErrors } from '../../src/domain/order/validate-order';
 import type { FunctionHost } from '../lambda/function-host';
 import type { RuntimeLog } from '../log';
+import { closeHttp, listenHttp } from '../net';
 import { type AuthorizerDecision, authorizeWithCognito, type CognitoAuthorizer } from './cognito-authorizer';
 import { type UsageDecision, UsagePlans } from './usage-plans';
 
@@ -238,21 +239,11 @@ export class RestApiServer {
         if (!response.headersSent) response.writeHead(500).end();
       });
     });
-    await new Promise<void>((resolveListen, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, host, resolveListen);
-    });
-    const address = this.server.address();
-    const boundPort = typeof address === 'object' && address ? address.port : port;
-    return `http://${host}:${boundPort}/`;
+    return `${await listenHttp(this.server, host, port)}/`;
   }
 
   async close() {
-    await new Promise<void>((resolveClose) => {
-      if (!this.server) return resolveClose();
-      this.server.close(() => resolveClose());
-      this.server.closeAllConnections();
-    });
+    await closeHttp(this.server);
   }
 
   private requireApi(apiId: string): RegisteredApi {

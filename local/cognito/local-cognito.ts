@@ -18,6 +18,7 @@ import {
   SignJWT,
 } from 'jose';
 import type { RuntimeLog } from '../log';
+import { closeHttp, listenHttp } from '../net';
 import { type AppClient, handleTokenRequest } from './token-endpoint';
 
 /** The largest token request body read (a client credentials request is a few hundred bytes). */
@@ -80,21 +81,12 @@ export class LocalCognito {
         response.end(JSON.stringify({ error: 'server_error' }));
       });
     });
-    await new Promise<void>((resolveListen, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, host, resolveListen);
-    });
-    const address = this.server.address();
-    this.baseUrl = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    this.baseUrl = await listenHttp(this.server, host, port);
     return this.baseUrl;
   }
 
   async close() {
-    await new Promise<void>((resolveClose) => {
-      if (!this.server) return resolveClose();
-      this.server.close(() => resolveClose());
-      this.server.closeAllConnections();
-    });
+    await closeHttp(this.server);
   }
 
   /** Where the server listens, e.g. http://127.0.0.1:41234. */

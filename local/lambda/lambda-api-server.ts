@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { RuntimeLog } from '../log';
+import { closeHttp, listenHttp } from '../net';
 
 const CUSTOM_RESOURCE_RESPONSES = /^\/custom-resource-responses\/([^/]+)$/;
 
@@ -47,12 +48,7 @@ export class LambdaApiServer {
         this.error(response, 500, 'ServiceException', error.message),
       );
     });
-    await new Promise<void>((resolveListen, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, host, resolveListen);
-    });
-    const address = this.server.address();
-    this.baseUrl = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    this.baseUrl = await listenHttp(this.server, host, port);
     return this.baseUrl;
   }
 
@@ -90,11 +86,7 @@ export class LambdaApiServer {
     for (const pending of [...this.pendingResponses.values()]) {
       pending.cancel(new Error('the local Lambda API stopped before the custom resource answered'));
     }
-    await new Promise<void>((resolveClose) => {
-      if (!this.server) return resolveClose();
-      this.server.close(() => resolveClose());
-      this.server.closeAllConnections();
-    });
+    await closeHttp(this.server);
   }
 
   private mappings() {
