@@ -9,9 +9,11 @@ import type { Context } from 'aws-lambda';
 import { OrderAcceptanceInProgressError, type OrderEvent, OrderIdConflictError } from '../domain/order';
 import type { OrderPublisher } from './sns-order-publisher';
 
-/** What is hashed: the key (partner and order id) and, to tell a retry from a conflict, the whole order. */
+/**
+ * One call's order: the key is its partner and id, and the whole order tells a retry from a conflict. A
+ * wrapper of its own per call, so that the call that published can be told from one answered from the store.
+ */
 interface Acceptance {
-  partnerId: string;
   order: OrderEvent;
 }
 
@@ -55,7 +57,7 @@ export class IdempotentOrderPublisher implements OncePerIdOrderPublisher {
     { persistenceStore, expiresAfterSeconds, inProgressPausesMs }: IdempotentOrderPublisherOptions,
   ) {
     this.config = new IdempotencyConfig({
-      eventKeyJmesPath: '[partnerId, order.id]',
+      eventKeyJmesPath: '[order.partner.id, order.id]',
       payloadValidationJmesPath: 'order',
       expiresAfterSeconds,
       throwOnNoIdempotencyKey: true,
@@ -82,7 +84,7 @@ export class IdempotentOrderPublisher implements OncePerIdOrderPublisher {
 
   async publishOnce(order: OrderEvent): Promise<PublishOnceOutcome> {
     if (!order.partner) throw new Error('Only an order with a partner is published idempotently');
-    const acceptance = { partnerId: order.partner.id, order };
+    const acceptance: Acceptance = { order };
     await this.publishWhenNotInProgress(acceptance);
     return this.published.has(acceptance) ? 'published' : 'already-accepted';
   }
