@@ -1,18 +1,23 @@
 import { parseTemplate, type Template } from '../../local/template/parse-template';
 import {
+  bucketsAreVersioned,
+  bucketsLogAccessOrReceiveAccessLogs,
   consumedQueuesOutlastTheirConsumers,
   deadLetterQueuesHaveAlarms,
   deadLetterQueuesKeepMessagesFourteenDays,
   firstDifference,
   functionsAreBundledAsEsm,
   functionsRunNode22OnArm64,
+  logGroupsAreEncryptedWithAKey,
   missingOutputs,
+  noRoleConsumesEveryQueue,
   noWildcardActions,
   queuesAreEncrypted,
   queuesHaveDeadLetterQueues,
   requestModelsMatchSchemas,
   sqsEventSourcesReportBatchItemFailures,
   subscriptionsHaveDeadLetterQueues,
+  tablesUseACustomerManagedKey,
   type Violation,
 } from './invariants';
 
@@ -502,5 +507,144 @@ Outputs:
   TopicArn: { Value: !Ref Topic }
 `);
     expect(culprits(missingOutputs(outputs, ['TopicArn', 'ApiUrl']))).toEqual(['ApiUrl']);
+  });
+});
+
+describe('logGroupsAreEncryptedWithAKey', () => {
+  it('accepts a log group with a KMS key and flags one without', () => {
+    const groups = template(`
+Resources:
+  Key: { Type: AWS::KMS::Key }
+  Encrypted:
+    Type: AWS::Logs::LogGroup
+    Properties: { RetentionInDays: 30, KmsKeyId: !GetAtt Key.Arn }
+  Plain:
+    Type: AWS::Logs::LogGroup
+    Properties: { RetentionInDays: 30 }
+`);
+    expect(culprits(logGroupsAreEncryptedWithAKey(groups))).toEqual(['Plain']);
+  });
+});
+
+describe('tablesUseACustomerManagedKey', () => {
+  it('accepts SSEType KMS with a key and flags the AWS owned and AWS managed keys', () => {
+    const tables = template(`
+Resources:
+  Customer:
+    Type: AWS::DynamoDB::Table
+    Properties: { SSESpecification: { SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: !GetAtt Key.Arn } }
+  AwsManaged:
+    Type: AWS::DynamoDB::Table
+    Properties: { SSESpecification: { SSEEnabled: true } }
+  AwsOwned:
+    Type: AWS::DynamoDB::Table
+    Properties: {}
+`);
+    expect(culprits(tablesUseACustomerManagedKey(tables))).toEqual(['AwsManaged', 'AwsOwned']);
+  });
+});
+
+describe('bucketsLogAccessOrReceiveAccessLogs', () => {
+  it('accepts a bucket logging to another, the log bucket S3 may deliver to, and a log bucket behind Fn::If', () => {
+    const buckets = template(`
+Conditions:
+  HasLogBucket: !Equals [a, a]
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: logging.s3.amazonaws.com }, Action: s3:PutObject, Resource: x }
+  Data:
+    Type: AWS::S3::Bucket
+    Properties: { LoggingConfiguration: { DestinationBucketName: !Ref Logs } }
+  Pipeline:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: !If [HasLogBucket, { DestinationBucketName: given }, !Ref AWS::NoValue]
+`);
+    expect(bucketsLogAccessOrReceiveAccessLogs(buckets)).toEqual([]);
+  });
+
+  it('flags a bucket that logs nowhere, and one whose policy lets someone else than S3 logging write', () => {
+    const buckets = template(`
+Resources:
+  Silent:
+    Type: AWS::S3::Bucket
+  Other:
+    Type: AWS::S3::Bucket
+  OtherPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Other
+      PolicyDocument:
+        Statement: [{ Effect: Allow, Principal: { Service: firehose.amazonaws.com }, Action: s3:PutObject }]
+`);
+    expect(culprits(bucketsLogAccessOrReceiveAccessLogs(buckets))).toEqual(['Silent', 'Other']);
+  });
+});
+
+describe('bucketsAreVersioned', () => {
+  it('accepts Status Enabled and flags a bucket without versioning or with it suspended', () => {
+    const buckets = template(`
+Resources:
+  Versioned:
+    Type: AWS::S3::Bucket
+    Properties: { VersioningConfiguration: { Status: Enabled } }
+  Suspended:
+    Type: AWS::S3::Bucket
+    Properties: { VersioningConfiguration: { Status: Suspended } }
+  Plain:
+    Type: AWS::S3::Bucket
+`);
+    expect(culprits(bucketsAreVersioned(buckets))).toEqual(['Suspended', 'Plain']);
+  });
+});
+
+describe('noRoleConsumesEveryQueue', () => {
+  it('accepts receive and delete on a named queue', () => {
+    const named = template(`
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement: [{ Effect: Allow, Action: [sqs:ReceiveMessage, sqs:DeleteMessage], Resource: !GetAtt Queue.Arn }]
+`);
+    expect(noRoleConsumesEveryQueue(named)).toEqual([]);
+  });
+
+  it('flags the SQS execution managed policy SAM attaches, and receive or delete on every queue', () => {
+    const broad = template(`
+Resources:
+  SamRole:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole
+  Policy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument:
+        Statement: [{ Effect: Allow, Action: sqs:DeleteMessage, Resource: 'arn:aws:sqs:us-east-1:123456789012:*' }]
+`);
+    expect(noRoleConsumesEveryQueue(broad)).toEqual([
+      {
+        resource: 'SamRole',
+        message:
+          'attaches arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole, which consumes every queue of the account',
+      },
+      {
+        resource: 'Policy',
+        message: 'Properties.PolicyDocument.Statement[0] allows sqs:DeleteMessage on every queue',
+      },
+    ]);
   });
 });

@@ -243,6 +243,115 @@ export const noWildcardActions: Invariant = (template) =>
     ];
   });
 
+// ------------------------------------------------------------------------------------------ encryption and logs
+
+export const logGroupsAreEncryptedWithAKey: Invariant = (template) =>
+  resourcesOfType(template, 'AWS::Logs::LogGroup').flatMap(([id, group]) =>
+    group.Properties?.KmsKeyId === undefined
+      ? [violation(id, 'has no KmsKeyId: its logs would be encrypted only with a key CloudWatch Logs owns')]
+      : [],
+  );
+
+export const tablesUseACustomerManagedKey: Invariant = (template) =>
+  resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([id, table]) => {
+    const sse = table.Properties?.SSESpecification;
+    const customerManaged =
+      isObject(sse) &&
+      String(sse.SSEEnabled) === 'true' &&
+      sse.SSEType === 'KMS' &&
+      sse.KMSMasterKeyId !== undefined;
+    return customerManaged
+      ? []
+      : [violation(id, 'is not encrypted with a customer managed key (SSEType: KMS with KMSMasterKeyId)')];
+  });
+
+/** The logical ids of the buckets to which a bucket policy of the template lets S3 deliver server access logs. */
+const accessLogTargets = (template: Template): Set<string> =>
+  new Set(
+    resourcesOfType(template, 'AWS::S3::BucketPolicy').flatMap(([, policy]) => {
+      const statements = findAll(policy.Properties?.PolicyDocument, isObject, '').flatMap(({ value }) => {
+        const statement = (value as JsonObject).Statement;
+        return Array.isArray(statement) ? statement : [statement];
+      });
+      const grantsLogging = statements.some(
+        (statement) =>
+          isObject(statement) &&
+          statement.Effect === 'Allow' &&
+          strings(statement.Principal).includes('logging.s3.amazonaws.com'),
+      );
+      const bucket = referencedId(policy.Properties?.Bucket);
+      return grantsLogging && bucket ? [bucket] : [];
+    }),
+  );
+
+/** A LoggingConfiguration naming a destination, possibly behind `Fn::If` (a pipeline whose log bucket is a parameter). */
+const logsTo = (configuration: unknown): boolean => {
+  if (!isObject(configuration)) return false;
+  if (configuration.DestinationBucketName !== undefined) return true;
+  const branches = configuration['Fn::If'];
+  return Array.isArray(branches) && branches.slice(1).some(logsTo);
+};
+
+export const bucketsLogAccessOrReceiveAccessLogs: Invariant = (template) => {
+  const targets = accessLogTargets(template);
+  return resourcesOfType(template, 'AWS::S3::Bucket').flatMap(([id, bucket]) =>
+    logsTo(bucket.Properties?.LoggingConfiguration) || targets.has(id)
+      ? []
+      : [
+          violation(
+            id,
+            'has no LoggingConfiguration with a DestinationBucketName and is no access-log bucket itself',
+          ),
+        ],
+  );
+};
+
+export const bucketsAreVersioned: Invariant = (template) =>
+  resourcesOfType(template, 'AWS::S3::Bucket').flatMap(([id, bucket]) => {
+    const versioning = bucket.Properties?.VersioningConfiguration;
+    return isObject(versioning) && versioning.Status === 'Enabled'
+      ? []
+      : [violation(id, 'is not versioned (VersioningConfiguration.Status: Enabled)')];
+  });
+
+// ------------------------------------------------------------------------------------------ queue consumers
+
+/** The managed policy SAM attaches for SQS events: receive and delete on every queue of the account. */
+const ANY_QUEUE_MANAGED_POLICY = /:policy\/service-role\/AWSLambdaSQSQueueExecutionRole$/;
+const CONSUMING_ACTIONS = new Set(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']);
+
+/**
+ * No role or policy lets a function consume any queue: the SQS execution managed policy is not attached, and
+ * receive/delete are granted on named queues only. Meant for the SAM-expanded template, where the roles SAM
+ * generates are visible.
+ */
+export const noRoleConsumesEveryQueue: Invariant = (template) =>
+  resourcesOfType(template, 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy').flatMap(
+    ([id, resource]) => {
+      const properties = resource.Properties ?? {};
+      const attached = strings(properties.ManagedPolicyArns).filter((arn) =>
+        ANY_QUEUE_MANAGED_POLICY.test(arn),
+      );
+      const broad = findAll(properties, isPolicyDocument, 'Properties').flatMap(({ path, value }) => {
+        const statement = (value as JsonObject).Statement;
+        return (Array.isArray(statement) ? statement : [statement]).flatMap((item, index) => {
+          if (!isObject(item) || item.Effect !== 'Allow') return [];
+          const consuming = strings(item.Action).filter((action) => CONSUMING_ACTIONS.has(action));
+          const anyQueue = strings(item.Resource).some(
+            (resourceArn) => resourceArn === '*' || resourceArn.endsWith(':*'),
+          );
+          return consuming.length > 0 && anyQueue
+            ? [violation(id, `${path}.Statement[${index}] allows ${consuming.join(', ')} on every queue`)]
+            : [];
+        });
+      });
+      return [
+        ...attached.map((arn) => violation(id, `attaches ${arn}, which consumes every queue of the account`)),
+        ...broad,
+      ];
+    },
+  );
+
 // ------------------------------------------------------------------------------------------ functions
 
 export const functionsRunNode22OnArm64: Invariant = (template) =>
@@ -437,4 +546,9 @@ export const templateInvariants: Record<string, Invariant> = {
   'every SQS event source reports batch item failures': sqsEventSourcesReportBatchItemFailures,
   "every consumed queue's visibility timeout is at least 6 times its consumer's timeout":
     consumedQueuesOutlastTheirConsumers,
+  'every log group is encrypted with a KMS key': logGroupsAreEncryptedWithAKey,
+  'every DynamoDB table is encrypted with a customer managed key': tablesUseACustomerManagedKey,
+  'every S3 bucket logs its access, or receives access logs': bucketsLogAccessOrReceiveAccessLogs,
+  'every S3 bucket is versioned': bucketsAreVersioned,
+  'no role consumes every queue of the account': noRoleConsumesEveryQueue,
 };
