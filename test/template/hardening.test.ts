@@ -161,7 +161,7 @@ describe('S3 server access logs', () => {
       'StorageBackupPipeline',
     ]);
     for (const [, application] of withBuckets) {
-      expect((application.Properties?.Parameters as JsonObject).AccessLogBucketName).toEqual({
+      expect((application.Properties?.Parameters as JsonObject | undefined)?.AccessLogBucketName).toEqual({
         Ref: 'AccessLogBucket',
       });
     }
