@@ -193,7 +193,7 @@ export const openSearchFailure = (error: unknown, connection: Connection): CliEr
     const what = said ? `${said} ` : '';
     const role = connection.analystsRoleArn ? ` ${connection.analystsRoleArn}` : '';
     const hint = connection.signedFor
-      ? `your role must be named in the domain's access policy, e.g. the stack's analysts role${role} (assume it, for example with AWS_PROFILE)`
+      ? `your role must be named in the domain's access policy and mapped to its reader role by fine-grained access control, e.g. the stack's analysts role${role} (assume it, for example with AWS_PROFILE)`
       : `the requests were not signed (${connection.local ? 'the local node needs no signing' : 'drop --no-sign, and use an https:// endpoint'}); in AWS your role must be named in the domain's access policy, e.g. the stack's analysts role${role}`;
     return new CliError(`not authorised: ${url} answered ${status} ${what}(${hint})`);
   }

@@ -5,6 +5,9 @@ export const STACK_ID =
 
 let sequence = 0;
 
+/** Resource properties as CloudFormation sends them: scalars as strings, lists as arrays of strings. */
+export type CustomResourceProperties = Record<string, string | string[]>;
+
 /**
  * The event CloudFormation sends a custom resource's function: Create, Update (with the old properties)
  * or Delete (with the physical id the function gave). `ResponseURL` is where the answer goes.
@@ -18,8 +21,8 @@ export const aCustomResourceEvent = (
     physicalResourceId = 'orders-index-setup',
   }: {
     responseUrl: string;
-    properties?: Record<string, string>;
-    oldProperties?: Record<string, string>;
+    properties?: CustomResourceProperties;
+    oldProperties?: CustomResourceProperties;
     physicalResourceId?: string;
   },
 ): CloudFormationCustomResourceEvent => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type OrderIndexSettings, rotatedIndexName } from '../../src/domain/search';
+import type { AccessControlSettings } from '../../src/functions/search-index-setup/set-up-access-control';
 
 /** The settings of the order index set-up: `orders`, single node, 30 days, rotated daily as the pipeline's default. */
 export const anOrderIndexSettings = (overrides: Partial<OrderIndexSettings> = {}): OrderIndexSettings => ({
@@ -7,6 +8,22 @@ export const anOrderIndexSettings = (overrides: Partial<OrderIndexSettings> = {}
   replicas: 0,
   retentionDays: 30,
   rotation: 'OneDay',
+  ...overrides,
+});
+
+/** The ARN of an IAM role of the account the stack runs in. */
+export const anIamRoleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+
+/**
+ * The access control of the order index set-up: `orders`, the delivery stream's role writing and the analysts'
+ * role reading.
+ */
+export const anAccessControlSettings = (
+  overrides: Partial<AccessControlSettings> = {},
+): AccessControlSettings => ({
+  indexName: 'orders',
+  writerRoleArns: [anIamRoleArn('checkout-SearchAnalyticsPipeline-DeliveryRole-1A2B')],
+  readerRoleArns: [anIamRoleArn('checkout-SearchAnalyticsPipeline-AnalystsRole-3C4D')],
   ...overrides,
 });
 

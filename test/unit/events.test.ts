@@ -286,9 +286,17 @@ describe('events/search-index-setup/create.json', () => {
     expect(Object.keys(event.ResourceProperties).sort()).toEqual(
       Object.keys((setUp?.Properties ?? {}) as Record<string, unknown>).sort(),
     );
-    // CloudFormation sends every scalar property as a string.
-    expect(Object.values(event.ResourceProperties).every((value) => typeof value === 'string')).toBe(true);
+    // CloudFormation sends every scalar property as a string, and a list as an array of strings.
+    const inTemplate = (setUp?.Properties ?? {}) as Record<string, unknown>;
+    const isString = (value: unknown) => typeof value === 'string';
+    const malformed = Object.entries(event.ResourceProperties).filter(([name, value]) =>
+      Array.isArray(inTemplate[name]) ? !(Array.isArray(value) && value.every(isString)) : !isString(value),
+    );
+    expect(malformed).toEqual([]);
     expect(event.ResourceProperties.IndexName).toBe('orders');
+    expect(event.ResourceProperties.IndexWriterRoleArns).toEqual([
+      expect.stringMatching(/^arn:aws:iam::\d{12}:role\//),
+    ]);
   });
 });
 

@@ -1,1 +1,2 @@
+export * from './access-control';
 export * from './order-index';

@@ -8,6 +8,7 @@ import { signedOpenSearchClient } from '../../adapters/opensearch-client';
 import { parseIndexRotation } from '../../domain/search';
 import { requireEnv } from '../../shared/config';
 import { createPowertools } from '../../shared/powertools';
+import { parseRoleArns, removeAccessControl, setUpAccessControl } from './set-up-access-control';
 import { removeOrderIndexSetup, setUpOrderIndex } from './set-up-order-index';
 
 const region = requireEnv('AWS_REGION');
@@ -20,6 +21,10 @@ interface IndexSetupProperties {
   RetentionDays: string;
   /** The delivery stream's IndexRotationPeriod, which the one-per-order pipeline follows. */
   IndexRotationPeriod: string;
+  /** IAM role ARNs mapped to the writer role when the domain has fine-grained access control (optional). */
+  IndexWriterRoleArns?: unknown;
+  /** IAM role ARNs mapped to the reader role when the domain has fine-grained access control (optional). */
+  IndexReaderRoleArns?: unknown;
 }
 
 /**
@@ -46,9 +51,11 @@ const within = async <T>(timeoutMs: number, work: () => Promise<T>): Promise<T> 
 
 /**
  * The custom resource `Custom::OrderIndexSetup`: applies the one-per-order ingest pipeline, the index
- * template, alias and ISM policy to the domain as part of the deployment, and always answers CloudFormation before its own timeout, so a stack
- * never hangs on it. A Delete answers SUCCESS even when the domain cannot be cleaned up (the domain is
- * retained, and a FAILED Delete would leave a rollback or a stack deletion failed).
+ * template, alias and ISM policy to the domain as part of the deployment, then, on a domain with fine-grained
+ * access control, the writer and reader roles mapped to the IAM roles given and the audit configuration; and
+ * always answers CloudFormation before its own timeout, so a stack never hangs on it. A Delete removes the
+ * template, the policy, the roles and their mappings, and answers SUCCESS even when the domain cannot be
+ * cleaned up (the domain is retained, and a FAILED Delete would leave a rollback or a stack deletion failed).
  */
 const handleIndexSetup = async (
   event: CloudFormationCustomResourceEvent,
@@ -59,12 +66,11 @@ const handleIndexSetup = async (
   const timeLeftMs = Math.max(0, context.getRemainingTimeInMillis() - TIME_TO_ANSWER_MS);
   if (event.RequestType === 'Delete') {
     try {
-      await within(timeLeftMs, () =>
-        removeOrderIndexSetup(
-          signedOpenSearchClient(properties.DomainEndpoint, region),
-          properties.IndexName,
-        ),
-      );
+      await within(timeLeftMs, async () => {
+        const client = signedOpenSearchClient(properties.DomainEndpoint, region);
+        await removeOrderIndexSetup(client, properties.IndexName);
+        await removeAccessControl(client, properties.IndexName);
+      });
     } catch (error) {
       logger.warn('The order index set-up could not be removed; the domain keeps it', {
         error: error as Error,
@@ -77,18 +83,23 @@ const handleIndexSetup = async (
     return;
   }
   try {
-    const result = await within(timeLeftMs, () =>
-      setUpOrderIndex(
-        signedOpenSearchClient(properties.DomainEndpoint, region),
-        {
-          indexName: properties.IndexName,
-          replicas: Number(properties.Replicas),
-          retentionDays: Number(properties.RetentionDays),
-          rotation: parseIndexRotation(properties.IndexRotationPeriod),
-        },
-        logger,
-      ),
-    );
+    const result = await within(timeLeftMs, async () => {
+      const settings = {
+        indexName: properties.IndexName,
+        replicas: Number(properties.Replicas),
+        retentionDays: Number(properties.RetentionDays),
+        rotation: parseIndexRotation(properties.IndexRotationPeriod),
+      };
+      const access = {
+        indexName: properties.IndexName,
+        writerRoleArns: parseRoleArns(properties.IndexWriterRoleArns, 'IndexWriterRoleArns'),
+        readerRoleArns: parseRoleArns(properties.IndexReaderRoleArns, 'IndexReaderRoleArns'),
+      };
+      const client = signedOpenSearchClient(properties.DomainEndpoint, region);
+      const indexSetUp = await setUpOrderIndex(client, settings, logger);
+      await setUpAccessControl(client, access, logger);
+      return indexSetUp;
+    });
     await sendCustomResourceResponse(event, { status: 'SUCCESS', physicalResourceId, data: { ...result } });
   } catch (error) {
     logger.error('The order index set-up failed', { error: error as Error, requestType: event.RequestType });

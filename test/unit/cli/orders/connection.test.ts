@@ -276,7 +276,7 @@ describe('what a failed request means', () => {
         'User: arn:aws:sts::123456789012:assumed-role/dev/ada is not authorized to perform: es:ESHttpPost because no resource-based policy allows the es:ESHttpPost action',
     });
     expect(message(denied, aws)).toBe(
-      `not authorised: ${DOMAIN} answered 403 User: arn:aws:sts::123456789012:assumed-role/dev/ada is not authorized to perform: es:ESHttpPost because no resource-based policy allows the es:ESHttpPost action (your role must be named in the domain's access policy, e.g. the stack's analysts role ${ROLE} (assume it, for example with AWS_PROFILE))`,
+      `not authorised: ${DOMAIN} answered 403 User: arn:aws:sts::123456789012:assumed-role/dev/ada is not authorized to perform: es:ESHttpPost because no resource-based policy allows the es:ESHttpPost action (your role must be named in the domain's access policy and mapped to its reader role by fine-grained access control, e.g. the stack's analysts role ${ROLE} (assume it, for example with AWS_PROFILE))`,
     );
   });
 

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { run } from '../../../../cli/orders/main';
 import { USAGE, usageOf } from '../../../../cli/orders/options';
+import { indexReaderRole } from '../../../../src/domain/search';
 import { runCli } from '../../../helpers/cli';
 
 /** A stand-in for OpenSearch that answers every request with the status and body given. */
@@ -102,6 +103,33 @@ describe('the orders CLI', () => {
     });
     expect(stdout).toContain('o-1  2026-11-21T10:00:00Z  c-1       150.00 EUR');
     expect(stdout).toContain('1 of 1 matching order, newest first');
+  });
+
+  it("sends nothing but searches of the index, the one action the analysts' reader role grants", async () => {
+    // Enough for every command to send each of its requests: a top sku makes stats ask for its quantities.
+    openSearch.answer(200, {
+      hits: { total: { value: 1, relation: 'eq' }, hits: [] },
+      aggregations: { skus: { buckets: [{ key: 'SKU-1', doc_count: 1 }] } },
+    });
+    const commands = [
+      ['search'],
+      ['search', '--text', 'gift', '--sort', 'amount'],
+      ['stats', '--by', 'day', '--since', '7d'],
+      ['stats', '--top', 'skus'],
+      ['stats', '--top', 'customers', '--sort', 'revenue'],
+    ];
+    for (const command of commands) {
+      const { code } = await runOrders(...command, '--endpoint', openSearch.url());
+      expect(code).toBe(0);
+    }
+
+    expect(openSearch.requests.length).toBeGreaterThan(commands.length);
+    expect(new Set(openSearch.requests.map(({ method, url }) => `${method} ${url}`))).toEqual(
+      new Set(['POST /orders/_search']),
+    );
+    expect(indexReaderRole('orders').index_permissions).toEqual([
+      { index_patterns: ['orders', 'orders-*'], allowed_actions: ['indices:data/read/search'] },
+    ]);
   });
 
   it('exits with 1 and says so when the endpoint refuses the caller', async () => {

@@ -1,8 +1,20 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { findFreePort } from '../../../../local/net';
-import { orderIndexTemplate, orderIngestPipeline, retentionPolicy } from '../../../../src/domain/search';
-import { aCustomResourceEvent, STACK_ID } from '../../../factories/custom-resource';
+import {
+  AUDIT_CONFIGURATION,
+  indexReaderRole,
+  indexWriterRole,
+  orderIndexTemplate,
+  orderIngestPipeline,
+  retentionPolicy,
+} from '../../../../src/domain/search';
+import {
+  aCustomResourceEvent,
+  type CustomResourceProperties,
+  STACK_ID,
+} from '../../../factories/custom-resource';
 import { aLambdaContext } from '../../../factories/lambda-context';
+import { anIamRoleArn } from '../../../factories/order-index';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { POWERTOOLS_TEST_ENVIRONMENT, setEnvironment } from '../../../helpers/handler-environment';
 import {
@@ -16,6 +28,18 @@ const MODULE = '../../../../src/functions/search-index-setup/index';
 
 /** How the stand-in domain behaves. */
 type DomainBehaviour = 'healthy' | 'without-ism' | 'failing' | 'silent';
+/** Its security plugin: there (fine-grained access control), absent, or refusing the function's role. */
+type SecurityPlugin = 'installed' | 'absent' | 'forbidden';
+
+const WRITER = anIamRoleArn('checkout-SearchAnalyticsPipeline-DeliveryRole-1A2B');
+const READER = anIamRoleArn('checkout-SearchAnalyticsPipeline-AnalystsRole-3C4D');
+const SECURITY_CALLS = [
+  'PUT /_plugins/_security/api/roles/orders_writer',
+  'PUT /_plugins/_security/api/roles/orders_reader',
+  'PUT /_plugins/_security/api/rolesmapping/orders_writer',
+  'PUT /_plugins/_security/api/rolesmapping/orders_reader',
+  'PUT /_plugins/_security/api/audit/config',
+];
 
 interface CloudFormationAnswer {
   Status: 'SUCCESS' | 'FAILED';
@@ -33,6 +57,7 @@ describe('the index set-up custom resource handler', () => {
   let domain: RecordingServer;
   let cloudFormation: RecordingServer;
   let behaviour: DomainBehaviour;
+  let securityPlugin: SecurityPlugin;
   let output: CapturedOutput;
 
   /** A domain that answers as OpenSearch does, refuses everything, or never answers. */
@@ -43,6 +68,21 @@ describe('the index set-up custom resource handler', () => {
         error: { type: 'cluster_block_exception', reason: 'index [.opensearch] blocked', root_cause: [] },
         status: 500,
       });
+    }
+    if (request.path.startsWith('/_plugins/_security/')) {
+      if (securityPlugin === 'absent') {
+        return json(response, 400, {
+          error: `no handler found for uri [${request.path}] and method [${request.method}]`,
+        });
+      }
+      if (securityPlugin === 'forbidden') {
+        return json(response, 403, {
+          status: 'FORBIDDEN',
+          message:
+            'No permission to access REST API: User with Security roles [] does not have any role privileged for admin access',
+        });
+      }
+      return json(response, 200, { status: 'OK', message: 'done' });
     }
     if (request.path.startsWith('/_plugins/_ism/')) {
       if (behaviour === 'without-ism') {
@@ -75,6 +115,7 @@ describe('the index set-up custom resource handler', () => {
 
   beforeEach(() => {
     behaviour = 'healthy';
+    securityPlugin = 'installed';
     domain.requests.length = 0;
     cloudFormation.requests.length = 0;
     output = captureOutput();
@@ -82,12 +123,14 @@ describe('the index set-up custom resource handler', () => {
 
   afterEach(() => output.restore());
 
-  const properties = (overrides: Record<string, string> = {}) => ({
+  const properties = (overrides: CustomResourceProperties = {}): CustomResourceProperties => ({
     DomainEndpoint: domain.url,
     IndexName: 'orders',
     Replicas: '0',
     RetentionDays: '90',
     IndexRotationPeriod: 'OneDay',
+    IndexWriterRoleArns: [WRITER],
+    IndexReaderRoleArns: [READER],
     ...overrides,
   });
 
@@ -121,7 +164,7 @@ describe('the index set-up custom resource handler', () => {
   };
 
   describe('on Create', () => {
-    it('applies the one-per-order pipeline, the typed index template with its alias, then the retention policy', async () => {
+    it('applies the one-per-order pipeline, the typed index template with its alias, the retention policy, then the access control', async () => {
       await run(
         aCustomResourceEvent('Create', { responseUrl: cloudFormation.url, properties: properties() }),
       );
@@ -132,6 +175,7 @@ describe('the index set-up custom resource handler', () => {
         'PUT /_index_template/orders-template',
         'PUT /orders-*/_settings',
         'PUT /_plugins/_ism/policies/orders-retention',
+        ...SECURITY_CALLS,
       ]);
       expect(bodyPutAt('/_ingest/pipeline/orders-one-per-order')).toEqual(orderIngestPipeline(settings));
       expect(bodyPutAt('/_index_template/orders-template')).toEqual(orderIndexTemplate(settings));
@@ -139,6 +183,85 @@ describe('the index set-up custom resource handler', () => {
         index: { default_pipeline: 'orders-one-per-order' },
       });
       expect(bodyPutAt('/_plugins/_ism/policies/orders-retention')).toEqual(retentionPolicy(settings));
+    });
+
+    it('puts the writer and reader roles, maps them to the IAM roles of its properties, and puts the audit configuration', async () => {
+      await run(
+        aCustomResourceEvent('Create', { responseUrl: cloudFormation.url, properties: properties() }),
+      );
+
+      expect(bodyPutAt('/_plugins/_security/api/roles/orders_writer')).toEqual(indexWriterRole('orders'));
+      expect(bodyPutAt('/_plugins/_security/api/roles/orders_reader')).toEqual(indexReaderRole('orders'));
+      expect(bodyPutAt('/_plugins/_security/api/rolesmapping/orders_writer')).toMatchObject({
+        backend_roles: [WRITER],
+      });
+      expect(bodyPutAt('/_plugins/_security/api/rolesmapping/orders_reader')).toMatchObject({
+        backend_roles: [READER],
+      });
+      expect(bodyPutAt('/_plugins/_security/api/audit/config')).toEqual(AUDIT_CONFIGURATION);
+      expect(theAnswer().answer.Status).toBe('SUCCESS');
+    });
+
+    it('maps no IAM role without IndexWriterRoleArns and IndexReaderRoleArns', async () => {
+      const { IndexWriterRoleArns: _, IndexReaderRoleArns: __, ...withoutRoles } = properties();
+      await run(
+        aCustomResourceEvent('Create', { responseUrl: cloudFormation.url, properties: withoutRoles }),
+      );
+
+      expect(domainCalls()).toContain('DELETE /_plugins/_security/api/rolesmapping/orders_writer');
+      expect(domainCalls()).toContain('DELETE /_plugins/_security/api/rolesmapping/orders_reader');
+      expect(domainCalls()).not.toContain('PUT /_plugins/_security/api/rolesmapping/orders_writer');
+      expect(theAnswer().answer.Status).toBe('SUCCESS');
+    });
+
+    it('still succeeds on a domain without fine-grained access control, saying in a warning what it did not apply', async () => {
+      securityPlugin = 'absent';
+      await run(
+        aCustomResourceEvent('Create', { responseUrl: cloudFormation.url, properties: properties() }),
+      );
+
+      expect(domainCalls()).toContain('PUT /_index_template/orders-template');
+      expect(domainCalls().filter((call) => call.includes('_security'))).toEqual([SECURITY_CALLS[0]]);
+      expect(theAnswer().answer).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { IndexTemplate: 'orders-template', Alias: 'orders', RetentionPolicy: 'orders-retention' },
+      });
+      const warnings = output.jsonLines().filter((line) => line.level === 'WARN');
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          message:
+            'The domain has no fine-grained access control (no security plugin): its role mappings and audit configuration were not applied',
+        }),
+      ]);
+    });
+
+    it('answers FAILED with what the domain said when it refuses the access control', async () => {
+      securityPlugin = 'forbidden';
+      await run(
+        aCustomResourceEvent('Create', { responseUrl: cloudFormation.url, properties: properties() }),
+      );
+
+      const { answer } = theAnswer();
+      expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'orders-index-setup' });
+      expect(answer.Reason).toBe(
+        'Setting up the order index failed: fine-grained access control: the domain answered 403 to PUT _plugins/_security/api/roles/orders_writer: No permission to access REST API: User with Security roles [] does not have any role privileged for admin access (the index set-up function must call the domain as its master user, which is mapped to all_access and security_manager)',
+      );
+    });
+
+    it('answers FAILED, naming the property, for role ARNs that are not IAM ARNs, without touching the domain', async () => {
+      await run(
+        aCustomResourceEvent('Create', {
+          responseUrl: cloudFormation.url,
+          properties: properties({ IndexReaderRoleArns: ['AnalystsRole'] }),
+        }),
+      );
+
+      expect(domain.requests).toEqual([]);
+      expect(theAnswer().answer).toMatchObject({
+        Status: 'FAILED',
+        Reason:
+          'Setting up the order index failed: IndexReaderRoleArns must be a list of IAM role ARNs (arn:<partition>:iam::<account>:role/<name>), not "AnalystsRole"',
+      });
     });
 
     it('answers SUCCESS at the ResponseURL with the template, the alias and the policy as Data', async () => {
@@ -312,7 +435,7 @@ describe('the index set-up custom resource handler', () => {
   });
 
   describe('on Delete', () => {
-    it('removes the template and the policy and answers SUCCESS with the physical id it was given', async () => {
+    it('removes the template, the policy, the role mappings and the roles, keeps the audit configuration, and answers SUCCESS with the physical id it was given', async () => {
       const event = aCustomResourceEvent('Delete', {
         responseUrl: cloudFormation.url,
         properties: properties(),
@@ -323,6 +446,10 @@ describe('the index set-up custom resource handler', () => {
       expect(domainCalls()).toEqual([
         'DELETE /_index_template/orders-template',
         'DELETE /_plugins/_ism/policies/orders-retention',
+        'DELETE /_plugins/_security/api/rolesmapping/orders_writer',
+        'DELETE /_plugins/_security/api/roles/orders_writer',
+        'DELETE /_plugins/_security/api/rolesmapping/orders_reader',
+        'DELETE /_plugins/_security/api/roles/orders_reader',
       ]);
       expect(theAnswer().answer).toEqual({
         Status: 'SUCCESS',
