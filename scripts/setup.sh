@@ -21,15 +21,15 @@ ensure_npm_packages() {
 
 find_python() {
   local candidate
-  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3.10 python3; do
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
     [[ -n $candidate ]] || continue
     if command -v "$candidate" >/dev/null 2>&1 &&
-      "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+      "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
       echo "$candidate"
       return
     fi
   done
-  say "Python 3.10 or newer is required for the project's tools (sam, cfn-lint, moto); set PYTHON=/path/to/python3" >&2
+  say "Python 3.11 or newer is required for the project's tools (sam, cfn-lint, moto, checkov: their pins need it); set PYTHON=/path/to/python3" >&2
   exit 1
 }
 
