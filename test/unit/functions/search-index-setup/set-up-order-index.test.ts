@@ -1,29 +1,20 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Client, errors } from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { orderIndexTemplate, orderIngestPipeline, retentionPolicy } from '../../../../src/domain/search';
 import {
   removeOrderIndexSetup,
   setUpOrderIndex,
 } from '../../../../src/functions/search-index-setup/set-up-order-index';
 import { anOrderIndexSettings } from '../../../factories/order-index';
+import { anOpenSearchResponseError } from '../../../helpers/in-memory-security-plugin';
 
 const SETTINGS = anOrderIndexSettings({ retentionDays: 90 });
 const POLICY_PATH = '/_plugins/_ism/policies/orders-retention';
 
-/** The error the client throws for an answer with this status and body. */
-const responseError = (statusCode: number, body: unknown) =>
-  new errors.ResponseError({
-    body,
-    statusCode,
-    headers: {},
-    warnings: null,
-    meta: {} as never,
-  } as ConstructorParameters<typeof errors.ResponseError>[0]);
-
-const NO_ISM = responseError(400, {
+const NO_ISM = anOpenSearchResponseError(400, {
   error: `no handler found for uri [${POLICY_PATH}] and method [PUT]`,
 });
-const POLICY_EXISTS = responseError(409, {
+const POLICY_EXISTS = anOpenSearchResponseError(409, {
   error: { type: 'version_conflict_engine_exception', reason: '[orders-retention]: version conflict' },
   status: 409,
 });
@@ -123,7 +114,7 @@ describe('setUpOrderIndex', () => {
 
   it('fails without putting the template when the pipeline is refused', async () => {
     const fake = aFakeClient();
-    const refused = responseError(400, {
+    const refused = anOpenSearchResponseError(400, {
       error: { type: 'parse_exception', reason: 'No processor type exists with name [date_index_name]' },
     });
     fake.putPipeline.mockRejectedValueOnce(refused);
@@ -171,10 +162,10 @@ describe('setUpOrderIndex', () => {
   });
 
   it('fails on any other refusal of the policy', async () => {
-    const forbidden = responseError(403, {
+    const forbidden = anOpenSearchResponseError(403, {
       message: 'no permissions for [cluster:admin/opendistro/ism/policy/write]',
     });
-    const invalid = responseError(400, {
+    const invalid = anOpenSearchResponseError(400, {
       error: { type: 'illegal_argument_exception', reason: 'bad policy' },
     });
 
@@ -188,7 +179,7 @@ describe('setUpOrderIndex', () => {
 
   it('fails without touching the policy when the template is refused', async () => {
     const fake = aFakeClient();
-    const refused = responseError(400, {
+    const refused = anOpenSearchResponseError(400, {
       error: { type: 'invalid_index_template_exception', reason: 'bad' },
     });
     fake.putIndexTemplate.mockRejectedValueOnce(refused);
@@ -198,7 +189,7 @@ describe('setUpOrderIndex', () => {
   });
 
   it('fails when the update of an existing policy fails', async () => {
-    const conflict = responseError(409, {
+    const conflict = anOpenSearchResponseError(409, {
       error: { type: 'version_conflict_engine_exception', reason: 'again' },
     });
     const fake = aFakeClient([POLICY_EXISTS, { body: { _seq_no: 1, _primary_term: 1 } }, conflict]);
@@ -221,19 +212,23 @@ describe('removeOrderIndexSetup', () => {
   it('ignores a template or a policy that is already gone, and a cluster without index state management', async () => {
     const fake = aFakeClient([NO_ISM]);
     fake.deleteIndexTemplate.mockRejectedValueOnce(
-      responseError(404, { error: { type: 'index_template_missing_exception', reason: 'missing' } }),
+      anOpenSearchResponseError(404, {
+        error: { type: 'index_template_missing_exception', reason: 'missing' },
+      }),
     );
     await expect(removeOrderIndexSetup(fake.client, 'orders')).resolves.toBeUndefined();
 
     const gone = aFakeClient([
-      responseError(404, { error: { type: 'status_exception', reason: 'not found' } }),
+      anOpenSearchResponseError(404, { error: { type: 'status_exception', reason: 'not found' } }),
     ]);
     await expect(removeOrderIndexSetup(gone.client, 'orders')).resolves.toBeUndefined();
     expect(gone.transportCalls()).toHaveLength(1);
   });
 
   it('fails when the domain fails', async () => {
-    const failure = responseError(500, { error: { type: 'cluster_block_exception', reason: 'blocked' } });
+    const failure = anOpenSearchResponseError(500, {
+      error: { type: 'cluster_block_exception', reason: 'blocked' },
+    });
     const fake = aFakeClient();
     fake.deleteIndexTemplate.mockRejectedValueOnce(failure);
 
