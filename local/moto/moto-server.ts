@@ -19,18 +19,24 @@ export interface MotoServerOptions {
   logFile?: string;
 }
 
-/** Starts `moto_server` from the project's virtual environment (created by scripts/setup.sh). */
+/** moto's server with the local stack's fixes of its hot paths (see patches.py beside it). */
+const PATCHED_SERVER = join(__dirname, 'server.py');
+
+/**
+ * Starts `moto_server` from the project's virtual environment (created by scripts/setup.sh), with the fixes
+ * of `patches.py` applied: the cost of an SQS send does not grow with the messages waiting in the queue.
+ */
 export const startMotoServer = async ({ host = '127.0.0.1', port = 0, logFile }: MotoServerOptions = {}) => {
-  const executable = join(VENV_BIN, 'moto_server');
-  if (!existsSync(executable)) {
+  const executable = join(VENV_BIN, 'python');
+  if (!existsSync(join(VENV_BIN, 'moto_server'))) {
     throw new Error(
-      `${executable} is missing: run \`bash scripts/setup.sh\` (npm start and npm test do it for you)`,
+      `moto is not installed in ${VENV_BIN}: run \`bash scripts/setup.sh\` (npm start and npm test do it for you)`,
     );
   }
   // Another server on the port would answer the readiness probe in moto's place.
   if (port) await assertPortFree(host, port);
   const chosenPort = port || (await findFreePort(host));
-  const child: ChildProcess = spawn(executable, ['-H', host, '-p', String(chosenPort)], {
+  const child: ChildProcess = spawn(executable, [PATCHED_SERVER, '-H', host, '-p', String(chosenPort)], {
     stdio: ['ignore', logFile ? 'pipe' : 'ignore', logFile ? 'pipe' : 'ignore'],
   });
   if (logFile) {

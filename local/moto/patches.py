@@ -1,0 +1,86 @@
+"""Narrow fixes of moto's hot paths, applied where the local moto server starts (`server.py`).
+
+Each fix keeps moto's behaviour and answers; `test/integration/local/moto/patches.test.ts` checks that, and
+tells when upstream has fixed the cost so that the fix can go.
+
+SQS send cost (moto 5.2.5): `SQSBackend.send_message` reads `queue.attributes.get("ContentBasedDeduplication")`,
+and `Queue.attributes` computes every attribute, among them the three ApproximateNumberOfMessages* counts,
+each of which walks every message in the queue reading the clock once or twice per message. A send into a
+queue holding N messages therefore costs O(N): 2.4 ms into an empty queue, 104 ms with 3,000 waiting, and
+every Publish to a topic with a queue that keeps its messages (the 14-day replay queue) slows down with it.
+
+The fix: `Queue.attributes` answers a read-only mapping with the same keys and values, in which the three
+counts are computed only when read (GetQueueAttributes still gets exact counts). moto's own property runs
+unchanged, on a view of the queue that defers those three.
+"""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from moto.sqs.models import Queue
+
+# The attributes whose value walks the whole queue, and the Queue property that computes each.
+DEFERRED = {
+    "ApproximateNumberOfMessages": "approximate_number_of_messages",
+    "ApproximateNumberOfMessagesDelayed": "approximate_number_of_messages_delayed",
+    "ApproximateNumberOfMessagesNotVisible": "approximate_number_of_messages_not_visible",
+}
+
+_original_attributes = Queue.attributes
+
+
+class _Deferred:
+    """Stands for a deferred attribute's value inside moto's own `attributes` computation."""
+
+    def __init__(self, property_name: str) -> None:
+        self.property_name = property_name
+
+
+class _QueueWithDeferredCounts:
+    """The queue as moto's `attributes` property reads it, except that the walking counts are deferred."""
+
+    def __init__(self, queue: Queue) -> None:
+        object.__setattr__(self, "_queue", queue)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in DEFERRED.values():
+            return _Deferred(name)
+        return getattr(object.__getattribute__(self, "_queue"), name)
+
+
+class QueueAttributes(Mapping):
+    """A queue's attributes, as moto computes them, with the walking counts computed on first read."""
+
+    def __init__(self, queue: Queue) -> None:
+        self._queue = queue
+        self._values: dict[str, Any] = _original_attributes.fget(_QueueWithDeferredCounts(queue))
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._values[name]
+        if isinstance(value, _Deferred):
+            value = getattr(self._queue, value.property_name)
+            self._values[name] = value
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _attributes_with_deferred_counts(self: Queue) -> QueueAttributes:
+    return QueueAttributes(self)
+
+
+def apply() -> None:
+    """Installs the fixes; idempotent."""
+    Queue.attributes = property(_attributes_with_deferred_counts)
+
+
+def revert() -> None:
+    """Restores moto's own code (for the test that compares both)."""
+    Queue.attributes = _original_attributes

@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT, VENV_BIN } from '../../../../local/paths';
+
+interface Measurement {
+  depths: number[];
+  clockReadsPerSend: number[];
+  attributes: Record<string, { all: Record<string, string>; some: Record<string, string> }>;
+}
+
+const probe = (): { moto: Measurement; patched: Measurement } =>
+  JSON.parse(
+    execFileSync(
+      join(VENV_BIN, 'python'),
+      [join(__dirname, 'sqs-send-cost-probe.py'), join(PROJECT_ROOT, 'local/moto')],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+      },
+    ),
+  );
+
+describe("the local moto server's fix of the SQS send cost (local/moto/patches.py)", () => {
+  let measured: ReturnType<typeof probe>;
+
+  beforeAll(() => {
+    measured = probe();
+  });
+
+  it('is still needed: moto itself reads the clock for every message waiting when one is sent', () => {
+    const [empty, , deepest] = measured.moto.clockReadsPerSend as [number, number, number];
+    const depth = measured.moto.depths.at(-1) as number;
+    // When this fails, upstream moto no longer walks the queue on a send: drop patches.py's SQS fix.
+    expect(deepest - empty).toBeGreaterThanOrEqual(depth);
+  });
+
+  it('makes a send read the clock as often into a queue of 2,000 messages as into an empty one', () => {
+    const [empty, ...deeper] = measured.patched.clockReadsPerSend as [number, ...number[]];
+    expect(deeper).toEqual(deeper.map(() => empty));
+  });
+
+  it.each(['standard', 'fifo', 'encrypted-with-dlq'])(
+    'leaves GetQueueAttributes of a %s queue answering exactly what moto answers',
+    (queue) => {
+      expect(measured.patched.attributes[queue]).toEqual(measured.moto.attributes[queue]);
+      expect(measured.patched.attributes[queue]?.all.ApproximateNumberOfMessages).toBe('2');
+    },
+  );
+});
