@@ -22,3 +22,15 @@ export const orderIdOf = (body: string | undefined): string => {
     return '(not JSON)';
   }
 };
+
+/**
+ * The order a checkout response names (`{"orderId": ...}`, with 202 Accepted), for the API's access log:
+ * `order <orderId>`; never anything else of the body.
+ */
+export const describeAcceptedOrder = (responseBody: string): string => {
+  try {
+    return `order ${String((JSON.parse(responseBody) as { orderId?: unknown }).orderId)}`;
+  } catch {
+    return 'order (unknown)';
+  }
+};

@@ -1,6 +1,7 @@
 /** `npm start`: the whole system on this machine (see README, "Running locally"). */
 import { resolve } from 'node:path';
 import { LOCAL_REGION } from './aws-config';
+import { DEFAULT_FUNCTION_CONCURRENCY } from './lambda/function-host';
 import { consoleLog } from './log';
 import { parameterOverridesFrom } from './parameter-overrides';
 import { PROJECT_ROOT } from './paths';
@@ -16,21 +17,34 @@ const numberFrom = (variable: string, fallback: number) => {
   return parsed;
 };
 
-const settings: LocalStackSettings = {
+const settingsFromEnvironment = (): LocalStackSettings => ({
   host: process.env.LOCAL_HOST ?? '127.0.0.1',
   apiPort: numberFrom('LOCAL_API_PORT', 3000),
   motoPort: numberFrom('LOCAL_MOTO_PORT', 5050),
   lambdaPort: numberFrom('LOCAL_LAMBDA_PORT', 3001),
   cognitoPort: numberFrom('LOCAL_COGNITO_PORT', 0),
-  parameterOverrides: parameterOverridesFrom(process.argv.slice(2)),
+  parameterOverrides: parameterOverridesFrom(process.argv.slice(2), PROJECT_ROOT),
   stateDir: resolve(PROJECT_ROOT, process.env.LOCAL_STATE_DIR ?? '.local'),
   region: process.env.LOCAL_REGION ?? LOCAL_REGION,
   stackName: process.env.LOCAL_STACK_NAME ?? 'local',
   retryDelaySeconds: numberFrom('LOCAL_RETRY_DELAY_SECONDS', 2),
   firehoseBufferIntervalSeconds: numberFrom('LOCAL_FIREHOSE_BUFFER_SECONDS', 5),
+  functionConcurrency: numberFrom('LOCAL_FUNCTION_CONCURRENCY', DEFAULT_FUNCTION_CONCURRENCY),
   build: process.env.LOCAL_SKIP_BUILD !== '1',
   log: consoleLog,
+});
+
+/** A mistake on the command line or in the environment: its message, without a stack trace. */
+const readSettings = (): LocalStackSettings => {
+  try {
+    return settingsFromEnvironment();
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(2);
+  }
 };
+
+const settings = readSettings();
 
 const main = async () => {
   const stack = await startLocalStack(settings);

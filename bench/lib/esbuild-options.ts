@@ -1,5 +1,5 @@
 import type { BuildOptions, Format, Loader } from 'esbuild';
-import type { JsonObject } from '../../scripts/lib/sam-template';
+import type { JsonObject } from '../../local/template/values';
 
 const list = (value: unknown): string[] =>
   (Array.isArray(value) ? value : String(value).split(',')).map((item) => String(item).trim());

@@ -15,7 +15,7 @@ import {
   environmentOf,
   esbuildFunctions,
   loadStacks,
-} from '../../scripts/lib/sam-template';
+} from '../../scripts/lib/project-templates';
 import { esbuildOptions } from '../lib/esbuild-options';
 import { median, percentile, round } from '../lib/stats';
 import type { Row } from '../suite';

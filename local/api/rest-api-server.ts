@@ -102,14 +102,6 @@ const renderGatewayTemplate = (template: string, error: { message: string; valid
     .replace(/\$context\.error\.messageString/g, JSON.stringify(error.message))
     .replace(/\$context\.error\.message/g, error.message);
 
-const acceptedOrderId = (body: string): string => {
-  try {
-    return String((JSON.parse(body) as { orderId?: unknown }).orderId);
-  } catch {
-    return '(unknown)';
-  }
-};
-
 /** A route's path as a matcher: `{name}` takes one path segment, `{name+}` the rest of the path. */
 export const routeMatcher = (path: string) => {
   const names: string[] = [];
@@ -130,6 +122,15 @@ export const routeMatcher = (path: string) => {
   };
 };
 
+export interface RestApiServerOptions {
+  /**
+   * What the body of a 202 (Accepted) response is a record of, for the access log line: given
+   * `order 123`, the line ends `, order 123 accepted`. Without it, the line has the status alone. It is
+   * given the body as the function returned it and must say nothing the log should not hold.
+   */
+  describeAccepted?: (responseBody: string) => string;
+}
+
 /**
  * The REST APIs of the stack on one local HTTP server: routes from the functions' Api events, the
  * request model validation API Gateway does, stage throttling, gateway responses, and the Lambda proxy
@@ -149,6 +150,7 @@ export class RestApiServer {
   constructor(
     private readonly functions: FunctionHost,
     private readonly log: RuntimeLog,
+    private readonly options: RestApiServerOptions = {},
   ) {
     addFormats(this.ajv);
   }
@@ -356,9 +358,10 @@ export class RestApiServer {
       headers[name] = values.map(String);
     const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     response.writeHead(result.statusCode, headers).end(payload);
+    const { describeAccepted } = this.options;
     accessLog(
       result.statusCode,
-      result.statusCode === 202 ? `, order ${acceptedOrderId(result.body)} accepted` : '',
+      result.statusCode === 202 && describeAccepted ? `, ${describeAccepted(result.body)} accepted` : '',
     );
   }
 

@@ -17,15 +17,17 @@ import { createSnsSubscription, createSnsTopic } from '../provisioners/sns';
 import { createSqsQueue, createSqsQueuePolicy } from '../provisioners/sqs';
 import { createSsmParameter } from '../provisioners/ssm';
 import { createApiKey, createUsagePlan, createUsagePlanKey } from '../provisioners/usage-plans';
+import { withGlobals } from '../template/globals';
 import { expandLanguageExtensions } from '../template/language-extensions';
+import { resolveParameters } from '../template/parameters';
 import { loadTemplate, type Template, type TemplateResource } from '../template/parse-template';
+import { referencedLogicalIds } from '../template/references';
 import {
   type EvaluationScope,
   evaluate,
   evaluateCondition,
   type PseudoParameters,
   type ResourceState,
-  referencedLogicalIds,
   TemplateError,
 } from './intrinsics';
 import { arn, type LocalRuntime, type Provisioner, physicalName, type StackFrame } from './resources';
@@ -76,31 +78,6 @@ const provisioners: Record<string, Provisioner> = {
   'AWS::SQS::QueuePolicy': createSqsQueuePolicy,
 };
 
-/** SAM Globals: maps merge (the resource wins), lists concatenate, scalars are defaults. */
-export const mergeGlobals = (globals: unknown, properties: unknown): unknown => {
-  if (properties === undefined) return globals;
-  if (Array.isArray(globals) && Array.isArray(properties)) return [...globals, ...properties];
-  const isMap = (value: unknown): value is Record<string, unknown> =>
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    !Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::'));
-  if (isMap(globals) && isMap(properties)) {
-    const merged: Record<string, unknown> = { ...globals };
-    for (const [key, value] of Object.entries(properties)) merged[key] = mergeGlobals(globals[key], value);
-    return merged;
-  }
-  return properties;
-};
-
-const GLOBALS_SECTION: Record<string, string> = {
-  'AWS::Serverless::Function': 'Function',
-  'AWS::Serverless::Api': 'Api',
-  'AWS::Serverless::HttpApi': 'HttpApi',
-  'AWS::Serverless::SimpleTable': 'SimpleTable',
-  'AWS::Serverless::StateMachine': 'StateMachine',
-};
-
 /**
  * Properties that SAM turns into resources the local stack does not run (CodeDeploy deployment groups):
  * left out locally, also when ordering creation, since they may refer back to the resource itself.
@@ -113,27 +90,6 @@ const withoutNotEmulatedProperties = (type: string, properties: Record<string, u
   Object.fromEntries(
     Object.entries(properties).filter(([name]) => !NOT_EMULATED_PROPERTIES[type]?.includes(name)),
   );
-
-const resolveParameters = (template: Template, overrides: Record<string, string>) => {
-  const undeclared = Object.keys(overrides).filter((name) => !(name in (template.Parameters ?? {})));
-  if (undeclared.length > 0)
-    throw new TemplateError(`Parameters ${undeclared.join(', ')} do not exist in the template`);
-  return Object.fromEntries(
-    Object.entries(template.Parameters ?? {}).map(([name, parameter]) => {
-      const value =
-        overrides[name] ?? (parameter.Default === undefined ? undefined : String(parameter.Default));
-      if (value === undefined)
-        throw new TemplateError(`Parameter ${name} has no default and no value was given`);
-      if (parameter.AllowedValues && !parameter.AllowedValues.map(String).includes(value)) {
-        throw new TemplateError(
-          `Parameter ${name} must be one of ${parameter.AllowedValues.join(', ')}, not ${value}`,
-        );
-      }
-      const isList = parameter.Type === 'CommaDelimitedList' || parameter.Type.startsWith('List<');
-      return [name, isList ? value.split(',').map((item) => item.trim()) : value];
-    }),
-  );
-};
 
 const resolveConditions = (template: Template, scope: EvaluationScope) => {
   const pending = new Map(Object.entries(template.Conditions ?? {}));
@@ -259,8 +215,7 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
       resources.set(logicalId, notEmulated(logicalId, definition, frame, runtime));
       continue;
     }
-    const globals = template.Globals?.[GLOBALS_SECTION[definition.Type] ?? ''];
-    const merged = mergeGlobals(globals, definition.Properties ?? {}) as Record<string, unknown>;
+    const merged = withGlobals(template, logicalId, definition);
     const properties = evaluate(withoutNotEmulatedProperties(definition.Type, merged), scope) as Record<
       string,
       unknown

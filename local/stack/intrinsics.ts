@@ -2,6 +2,8 @@
  * Evaluates CloudFormation intrinsic functions against a local stack: parameters, conditions, mappings,
  * pseudo parameters and the physical ids/attributes of resources already created.
  */
+import { SUB_VARIABLE } from '../template/references';
+import { asIntrinsic, isObject } from '../template/values';
 
 export const NO_VALUE = Symbol('AWS::NoValue');
 
@@ -35,18 +37,6 @@ export class TemplateError extends Error {
     this.name = 'TemplateError';
   }
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** The single intrinsic in `{ "Fn::X": args }` / `{ Ref: x }` / `{ Condition: x }`, if `value` is one. */
-export const asIntrinsic = (value: unknown): [string, unknown] | undefined => {
-  if (!isObject(value)) return undefined;
-  const keys = Object.keys(value);
-  if (keys.length !== 1) return undefined;
-  const [key] = keys as [string];
-  return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::') ? [key, value[key]] : undefined;
-};
 
 const pseudoParameter = (name: string, { pseudo }: EvaluationScope): unknown => {
   switch (name) {
@@ -93,8 +83,6 @@ const getAtt = (logicalId: string, attribute: string, scope: EvaluationScope): u
     throw new TemplateError(`${logicalId} has no attribute ${attribute} in the local stack`);
   return value;
 };
-
-const SUB_VARIABLE = /\$\{([^}]+)\}/g;
 
 const sub = (text: string, variables: Record<string, unknown>, scope: EvaluationScope): string =>
   text.replace(SUB_VARIABLE, (whole, name: string) => {
@@ -208,36 +196,4 @@ export const evaluate = (value: unknown, scope: EvaluationScope): unknown => {
     return result;
   }
   return value;
-};
-
-/** Logical ids of the resources `value` refers to (Ref, GetAtt, Sub), for ordering creation. */
-export const referencedLogicalIds = (value: unknown, found = new Set<string>()): Set<string> => {
-  const call = asIntrinsic(value);
-  if (call) {
-    const [name, args] = call;
-    if (name === 'Ref' && typeof args === 'string') found.add(args.split('.')[0] ?? args);
-    else if (name === 'Fn::GetAtt') {
-      const logicalId = typeof args === 'string' ? (args.split('.')[0] ?? args) : (args as unknown[])[0];
-      if (typeof logicalId === 'string') found.add(logicalId);
-      else {
-        // A computed logical id: `!Sub` of a literal names it, anything else names what it refers to.
-        const text =
-          asIntrinsic(logicalId)?.[0] === 'Fn::Sub'
-            ? (logicalId as { 'Fn::Sub': unknown })['Fn::Sub']
-            : undefined;
-        if (typeof text === 'string' && !text.includes('${')) found.add(text);
-        else referencedLogicalIds(logicalId, found);
-      }
-    } else if (name === 'Fn::Sub') {
-      const text = typeof args === 'string' ? args : String((args as unknown[])[0]);
-      for (const [, variable = ''] of text.matchAll(SUB_VARIABLE)) {
-        if (!variable.startsWith('!')) found.add(variable.split('.')[0] ?? variable);
-      }
-      if (Array.isArray(args)) referencedLogicalIds(args[1], found);
-    } else referencedLogicalIds(args, found);
-    return found;
-  }
-  if (Array.isArray(value)) for (const item of value) referencedLogicalIds(item, found);
-  else if (isObject(value)) for (const child of Object.values(value)) referencedLogicalIds(child, found);
-  return found;
 };

@@ -16,7 +16,7 @@ import { buildFunctions } from '../build';
 import { LocalCognito } from '../cognito/local-cognito';
 import { FunctionHost } from '../lambda/function-host';
 import { LambdaApiServer } from '../lambda/lambda-api-server';
-import type { RuntimeLog } from '../log';
+import { describeAcceptedOrder, type RuntimeLog } from '../log';
 import { type MotoServer, startMotoServer } from '../moto/moto-server';
 import { PROJECT_ROOT, ROOT_TEMPLATE, SAM_BUILD_DIR } from '../paths';
 import { type DeployedStack, deployStack } from './deploy-stack';
@@ -42,6 +42,8 @@ export interface LocalStackSettings {
   retryDelaySeconds: number;
   /** The longest a Firehose delivery stream buffers locally (templates say 60 s or more). */
   firehoseBufferIntervalSeconds: number;
+  /** Concurrency of a function without reserved concurrency (`LOCAL_FUNCTION_CONCURRENCY`). */
+  functionConcurrency?: number;
   /** Run `sam build` first (off when the caller has just built). */
   build: boolean;
   log: RuntimeLog;
@@ -156,8 +158,9 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       POWERTOOLS_TRACE_ENABLED: 'false',
     },
     logDir,
+    settings.functionConcurrency === undefined ? {} : { defaultConcurrency: settings.functionConcurrency },
   );
-  const api = new RestApiServer(functions, log);
+  const api = new RestApiServer(functions, log, { describeAccepted: describeAcceptedOrder });
   const cognito = new LocalCognito(clients.cognito, log);
   const eventSources: LocalRuntime['eventSources'] = [];
   const lambdaApi = new LambdaApiServer(eventSources, log);

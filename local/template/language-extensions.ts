@@ -6,6 +6,7 @@
  */
 import { TemplateError } from '../stack/intrinsics';
 import type { Template } from './parse-template';
+import { isObject } from './values';
 
 const FOR_EACH = 'Fn::ForEach::';
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
@@ -19,9 +20,6 @@ export type CollectionResolver = (collection: unknown, loop: string) => unknown;
 
 export const usesLanguageExtensions = (template: Pick<Template, 'Transform'>) =>
   [template.Transform ?? []].flat().includes(LANGUAGE_EXTENSIONS);
-
-const isMap = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** What `&{Identifier}` gives: the value without its non-alphanumeric characters. */
 export const alphanumericOnly = (value: string) => value.replace(/[^A-Za-z0-9]/g, '');
@@ -42,7 +40,7 @@ const replaceIn = (text: string, identifier: string, item: string, inKey: boolea
  */
 const substitute = (value: unknown, identifier: string, item: string): unknown => {
   if (Array.isArray(value)) return value.map((child) => substitute(child, identifier, item));
-  if (!isMap(value)) return value;
+  if (!isObject(value)) return value;
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === 'Ref' && value.Ref === identifier) return item;
   if (keys.length === 1 && keys[0] === 'Fn::Sub') {
@@ -51,7 +49,7 @@ const substitute = (value: unknown, identifier: string, item: string): unknown =
     if (Array.isArray(args) && typeof args[0] === 'string') {
       const [text, variables, ...rest] = args;
       // A variable of the Sub's own map of the same name hides the loop's identifier.
-      const hidden = isMap(variables) && identifier in variables;
+      const hidden = isObject(variables) && identifier in variables;
       return {
         'Fn::Sub': [
           hidden ? text : replaceIn(text, identifier, item, false),
@@ -71,7 +69,7 @@ const substitute = (value: unknown, identifier: string, item: string): unknown =
 
 /** `Fn::Sub` of a string without variables (what a loop leaves in `!GetAtt [!Sub 'X${Id}', Attr]`). */
 const literalSub = (value: unknown): string | undefined => {
-  if (!isMap(value) || Object.keys(value).length !== 1) return undefined;
+  if (!isObject(value) || Object.keys(value).length !== 1) return undefined;
   const text = value['Fn::Sub'];
   return typeof text === 'string' && !/\$\{(?!!)/.test(text) ? text.replace(/\$\{!/g, '${') : undefined;
 };
@@ -96,7 +94,7 @@ const readLoop = (key: string, definition: unknown, resolve: CollectionResolver,
   if (typeof identifier !== 'string' || !ALPHANUMERIC.test(identifier)) {
     throw new TemplateError(`${label}: the identifier must be a name of letters and digits`);
   }
-  if (!isMap(fragment))
+  if (!isObject(fragment))
     throw new TemplateError(`${label}: the third item must be a map {OutputKey: OutputValue}`);
   const resolved = resolve(collection, name);
   if (!Array.isArray(resolved)) throw new TemplateError(`${label}: the collection must be a list`);
@@ -160,7 +158,7 @@ const expandMap = (
 const expandValue = (value: unknown, walk: Walk): unknown => {
   if (Array.isArray(value))
     return value.map((child, index) => expandValue(child, { ...walk, where: `${walk.where}[${index}]` }));
-  if (!isMap(value)) return value;
+  if (!isObject(value)) return value;
   const getAtt = value['Fn::GetAtt'];
   if (Object.keys(value).length === 1 && Array.isArray(getAtt)) {
     const logicalId = literalSub(getAtt[0]);
@@ -172,7 +170,7 @@ const expandValue = (value: unknown, walk: Walk): unknown => {
 const hasLoop = (value: unknown): boolean =>
   Array.isArray(value)
     ? value.some(hasLoop)
-    : isMap(value) &&
+    : isObject(value) &&
       Object.entries(value).some(([key, child]) => key.startsWith(FOR_EACH) || hasLoop(child));
 
 /**

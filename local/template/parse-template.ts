@@ -14,10 +14,22 @@ export interface Template {
   Outputs?: Record<string, { Description?: string; Value: unknown; Condition?: string }>;
 }
 
+/** A parameter declaration, with the constraints CloudFormation checks values against (see ./parameters). */
 export interface TemplateParameter {
   Type: string;
   Default?: unknown;
   AllowedValues?: unknown[];
+  /** String and CommaDelimitedList (each item): a regular expression the whole value must match. */
+  AllowedPattern?: string;
+  /** String: the fewest and most characters. */
+  MinLength?: number | string;
+  MaxLength?: number | string;
+  /** Number: the smallest and largest value. */
+  MinValue?: number | string;
+  MaxValue?: number | string;
+  /** What a refused value is told, beside the constraint it breaks. */
+  ConstraintDescription?: string;
+  NoEcho?: boolean | string;
   Description?: string;
 }
 
@@ -29,6 +41,8 @@ export interface TemplateResource {
   DependsOn?: string | string[];
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
+  /** SAM: `'*'`, or the names of global properties this resource does not take (see `globals.ts`). */
+  IgnoreGlobals?: string | string[];
 }
 
 const INTRINSICS = [

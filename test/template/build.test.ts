@@ -10,7 +10,7 @@ import {
   environmentOf,
   esbuildFunctions,
   loadStacks,
-} from '../../scripts/lib/sam-template';
+} from '../../scripts/lib/project-templates';
 
 /**
  * `sam build` into a fresh directory. `--no-cached`, because a cached build (samconfig.toml turns it on)

@@ -1,4 +1,6 @@
-import { isObject, type JsonObject, referencedId, resourcesOfType } from '../../scripts/lib/sam-template';
+import { referencedId } from '../../local/template/references';
+import { isObject, type JsonObject } from '../../local/template/values';
+import { resourcesOfType } from '../../scripts/lib/project-templates';
 import { expandedTemplates } from './expanded';
 import { templateInvariants } from './invariants';
 

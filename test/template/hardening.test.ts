@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate, type Template } from '../../local/template/parse-template';
-import { isObject, type JsonObject, resourcesOfType } from '../../scripts/lib/sam-template';
+import { isObject, type JsonObject } from '../../local/template/values';
+import { resourcesOfType } from '../../scripts/lib/project-templates';
 
 const root = loadTemplate(ROOT_TEMPLATE);
 const search = loadTemplate(join(PROJECT_ROOT, 'pipelines/search-analytics/template.yaml'));

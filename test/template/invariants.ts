@@ -5,16 +5,14 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Template } from '../../local/template/parse-template';
+import { reference, referencedId } from '../../local/template/references';
+import { isObject, type JsonObject } from '../../local/template/values';
 import {
   functionsOf,
-  isObject,
-  type JsonObject,
   type LambdaFunction,
   numberValue,
-  reference,
-  referencedId,
   resourcesOfType,
-} from '../../scripts/lib/sam-template';
+} from '../../scripts/lib/project-templates';
 
 export interface Violation {
   /** The logical id of the resource (or the name of the output) at fault. */

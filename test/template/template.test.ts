@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate } from '../../local/template/parse-template';
-import { type JsonObject, loadStacks, resourcesOfType, type Stack } from '../../scripts/lib/sam-template';
+import type { JsonObject } from '../../local/template/values';
+import { loadStacks, resourcesOfType, type Stack } from '../../scripts/lib/project-templates';
 import { renderModelBlock, renderValidatorModule, VALIDATOR_MODULES } from '../../scripts/sync-order-schema';
 import { apiGatewayRequestModel, VALUE_QUOTING_KEYWORDS } from '../../src/domain/order/order-schema';
 import {

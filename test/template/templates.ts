@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { PROJECT_ROOT, ROOT_TEMPLATE } from '../../local/paths';
 import { loadTemplate, type Template } from '../../local/template/parse-template';
-import { loadStacks, projectTemplatePaths } from '../../scripts/lib/sam-template';
+import { loadStacks, projectTemplatePaths } from '../../scripts/lib/project-templates';
 
 export interface ProjectTemplate {
   /** The path from the project root, e.g. `pipelines/storage/template.yaml`. */

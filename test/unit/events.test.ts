@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, CloudFormationCustomResourceCreateEvent, SQSEvent } from 'aws-lambda';
 import { ROOT_TEMPLATE } from '../../local/paths';
-import { loadStacks, resourcesOfType } from '../../scripts/lib/sam-template';
+import { loadStacks, resourcesOfType } from '../../scripts/lib/project-templates';
 import {
   cardDigits,
   checkCardNumber,

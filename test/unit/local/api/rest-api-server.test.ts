@@ -2,8 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { RestApiServer, routeMatcher } from '../../../../local/api/rest-api-server';
+import {
+  RestApiServer,
+  type RestApiServerOptions,
+  routeMatcher,
+} from '../../../../local/api/rest-api-server';
 import { FunctionHost } from '../../../../local/lambda/function-host';
+import { describeAcceptedOrder } from '../../../../local/log';
 import { makeTempDir, recordingLog, writeFile } from '../../../helpers/local-runtime';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -78,7 +83,7 @@ export const handler = async (event) => {
     });
   }
 
-  const api = new RestApiServer(functions, log);
+  const api = new RestApiServer(functions, log, { describeAccepted: describeAcceptedOrder });
   api.addApi({ apiId: 'shopapi001', logicalId: 'ShopApi', stageName: 'dev', models: { Order: ORDER_MODEL } });
   api.setGatewayResponse('shopapi001', 'BAD_REQUEST_BODY', {
     statusCode: 400,
@@ -452,6 +457,39 @@ export const handler = async (event) => {
           message: expect.stringMatching(/^POST \/orders 202 \d+ ms, order order-1 accepted$/),
         }),
       );
+    });
+  });
+
+  describe('the access line of a 202 (Accepted) response', () => {
+    /** A POST to a server of its own with the given options; the lines it logged. */
+    const acceptedLines = async (options?: RestApiServerOptions) => {
+      const ownLog = recordingLog();
+      const server = new RestApiServer(functions, ownLog, options);
+      server.addApi({ apiId: 'plainapi01', logicalId: 'PlainApi', stageName: 'dev', models: {} });
+      server.addRoute({ apiId: 'plainapi01', method: 'POST', path: '/things', functionName: 'record' });
+      const url = await server.listen('127.0.0.1', 0);
+      try {
+        expect((await fetch(new URL('things', url), { method: 'POST', body: '{}' })).status).toBe(202);
+      } finally {
+        await server.close();
+      }
+      return ownLog.lines.map(({ message }) => message);
+    };
+
+    it('has the status alone when no describer is given: the emulator knows nothing of what is accepted', async () => {
+      expect(await acceptedLines()).toContainEqual(expect.stringMatching(/^POST \/things 202 \d+ ms$/));
+    });
+
+    it("ends with what the describer makes of the function's response body", async () => {
+      const bodies: string[] = [];
+      const describeAccepted = (body: string) => {
+        bodies.push(body);
+        return 'thing t-1';
+      };
+      expect(await acceptedLines({ describeAccepted })).toContainEqual(
+        expect.stringMatching(/^POST \/things 202 \d+ ms, thing t-1 accepted$/),
+      );
+      expect(bodies).toEqual([JSON.stringify({ orderId: 'order-1' })]);
     });
   });
 });

@@ -1,12 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub strings are written with ${} on purpose
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { FunctionHost } from '../../../../local/lambda/function-host';
-import {
-  creationOrder,
-  type DeployOptions,
-  deployStack,
-  mergeGlobals,
-} from '../../../../local/stack/deploy-stack';
+import { creationOrder, type DeployOptions, deployStack } from '../../../../local/stack/deploy-stack';
 import { TemplateError } from '../../../../local/stack/intrinsics';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import type { TemplateResource } from '../../../../local/template/parse-template';
@@ -118,42 +113,6 @@ describe('creationOrder', () => {
   });
 });
 
-describe('mergeGlobals', () => {
-  it('merges maps at every level, the resource winning on a clash', () => {
-    const globals = { Timeout: 10, Environment: { Variables: { LOG_LEVEL: 'INFO', SERVICE: 'shop' } } };
-    const properties = { Timeout: 30, Environment: { Variables: { SERVICE: 'checkout', TABLE: 'orders' } } };
-    expect(mergeGlobals(globals, properties)).toEqual({
-      Timeout: 30,
-      Environment: { Variables: { LOG_LEVEL: 'INFO', SERVICE: 'checkout', TABLE: 'orders' } },
-    });
-  });
-
-  it('keeps global settings the resource does not have', () => {
-    expect(mergeGlobals({ Runtime: 'nodejs22.x', MemorySize: 512 }, { Handler: 'index.handler' })).toEqual({
-      Runtime: 'nodejs22.x',
-      MemorySize: 512,
-      Handler: 'index.handler',
-    });
-  });
-
-  it('concatenates lists, the globals first', () => {
-    expect(mergeGlobals({ Layers: ['global-layer'] }, { Layers: ['own-layer'] })).toEqual({
-      Layers: ['global-layer', 'own-layer'],
-    });
-  });
-
-  it('lets an intrinsic function replace a global map instead of merging into it', () => {
-    expect(
-      mergeGlobals({ Environment: { Variables: { A: '1' } } }, { Environment: { 'Fn::If': ['C', {}, {}] } }),
-    ).toEqual({ Environment: { 'Fn::If': ['C', {}, {}] } });
-  });
-
-  it('gives the globals when the resource has no properties, and the properties when there are no globals', () => {
-    expect(mergeGlobals({ Timeout: 10 }, undefined)).toEqual({ Timeout: 10 });
-    expect(mergeGlobals(undefined, { Timeout: 3 })).toEqual({ Timeout: 3 });
-  });
-});
-
 describe('deployStack without AWS (templates of kinds the local stack only records)', () => {
   const dir = makeTempDir('deploy-stack-unit');
   const logDir = makeTempDir('deploy-stack-unit-logs');
@@ -251,18 +210,28 @@ Outputs:
     it('refuses a value outside AllowedValues, naming the parameter and the allowed values', async () => {
       await expect(
         deploy(parameters + outputs, { parameterOverrides: { Owner: 'x', Stage: 'test' } }),
-      ).rejects.toThrow(new TemplateError('Parameter Stage must be one of dev, prod, not test'));
+      ).rejects.toThrow(
+        new TemplateError(
+          'The template parameters are not valid (1 problem):\n  - Stage: the value "test" is not one of the AllowedValues (dev, prod)',
+        ),
+      );
     });
 
     it('refuses a value for a parameter the template does not declare, as CloudFormation does', async () => {
       await expect(
         deploy(parameters + outputs, { parameterOverrides: { Owner: 'x', Stgae: 'prod' } }),
-      ).rejects.toThrow(new TemplateError('Parameters Stgae do not exist in the template'));
+      ).rejects.toThrow(
+        new TemplateError(
+          'The template parameters are not valid (1 problem):\n  - Stgae: the template has no such parameter; did you mean Stage?',
+        ),
+      );
     });
 
     it('refuses a parameter without a default when no value is given', async () => {
       await expect(deploy(parameters + outputs)).rejects.toThrow(
-        new TemplateError('Parameter Owner has no default and no value was given'),
+        new TemplateError(
+          'The template parameters are not valid (1 problem):\n  - Owner: no value was given and it has no Default',
+        ),
       );
     });
   });

@@ -1,12 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub strings are written with ${} on purpose
 import {
-  asIntrinsic,
   type EvaluationScope,
   evaluate,
   evaluateCondition,
   NO_VALUE,
   type ResourceState,
-  referencedLogicalIds,
   TemplateError,
 } from '../../../../local/stack/intrinsics';
 
@@ -322,74 +320,5 @@ describe('evaluate', () => {
   it('reports an intrinsic the local stack does not support by name', () => {
     const error = templateErrorOf(() => evaluated({ 'Fn::ImportValue': 'shared-Topic' }));
     expect(error.message).toBe('Fn::ImportValue is not supported by the local stack');
-  });
-});
-
-describe('asIntrinsic', () => {
-  it('recognises Ref, Condition and Fn:: objects with a single key', () => {
-    expect(asIntrinsic({ Ref: 'A' })).toEqual(['Ref', 'A']);
-    expect(asIntrinsic({ Condition: 'C' })).toEqual(['Condition', 'C']);
-    expect(asIntrinsic({ 'Fn::GetAtt': ['A', 'Arn'] })).toEqual(['Fn::GetAtt', ['A', 'Arn']]);
-  });
-
-  it('does not take ordinary objects, lists or scalars for intrinsics', () => {
-    expect(asIntrinsic({ Ref: 'A', Other: 1 })).toBeUndefined();
-    expect(asIntrinsic({ StringEquals: { a: 'b' } })).toBeUndefined();
-    expect(asIntrinsic([{ Ref: 'A' }])).toBeUndefined();
-    expect(asIntrinsic('Ref')).toBeUndefined();
-    expect(asIntrinsic(null)).toBeUndefined();
-  });
-});
-
-describe('referencedLogicalIds', () => {
-  const ids = (value: unknown) => [...referencedLogicalIds(value)].sort();
-
-  it('finds Ref targets and the resources of GetAtt in both forms', () => {
-    expect(
-      ids({ A: { Ref: 'Topic' }, B: { 'Fn::GetAtt': 'Queue.Arn' }, C: { 'Fn::GetAtt': ['Key', 'Arn'] } }),
-    ).toEqual(['Key', 'Queue', 'Topic']);
-  });
-
-  it('finds the resource of a nested output GetAtt (App.Outputs.X)', () => {
-    expect(ids({ 'Fn::GetAtt': 'App.Outputs.TopicArn' })).toEqual(['App']);
-  });
-
-  it('finds the resource of a GetAtt whose logical id is a Fn::Sub without variables', () => {
-    expect(ids({ 'Fn::GetAtt': [{ 'Fn::Sub': 'ClientAcme' }, 'ClientId'] })).toEqual(['ClientAcme']);
-  });
-
-  it('finds what a computed logical id of GetAtt refers to', () => {
-    expect(ids({ 'Fn::GetAtt': [{ 'Fn::Sub': 'Client${Partner}' }, 'ClientId'] })).toEqual(['Partner']);
-  });
-
-  it("finds the API of SAM's !Ref Api.Stage", () => {
-    expect(ids({ Ref: 'CheckoutApi.Stage' })).toEqual(['CheckoutApi']);
-  });
-
-  it('finds the variables of Fn::Sub, the resource of ${Res.Attr}, and skips ${!Literal}', () => {
-    expect(ids({ 'Fn::Sub': '${Table}/${Queue.Arn}/${!Literal}' })).toEqual(['Queue', 'Table']);
-  });
-
-  it('looks into the variables of the list form of Fn::Sub', () => {
-    expect(ids({ 'Fn::Sub': ['${Name}', { Name: { 'Fn::GetAtt': 'Bucket.Arn' } }] })).toEqual([
-      'Bucket',
-      'Name',
-    ]);
-  });
-
-  it('looks inside other functions, lists and maps at any depth', () => {
-    const value = {
-      Policies: [
-        { Statement: { Resource: { 'Fn::If': ['IsProd', { Ref: 'ProdKey' }, { Ref: 'AWS::NoValue' }] } } },
-      ],
-      Name: { 'Fn::Join': ['-', [{ Ref: 'Prefix' }, 'x']] },
-    };
-    expect(ids(value)).toEqual(['AWS::NoValue', 'Prefix', 'ProdKey']);
-  });
-
-  it('finds nothing in plain values', () => {
-    expect(
-      ids({ QueueName: 'orders', VisibilityTimeout: 30, Tags: [{ Key: 'Ref', Value: 'Queue' }] }),
-    ).toEqual([]);
   });
 });

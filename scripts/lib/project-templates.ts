@@ -1,20 +1,19 @@
 /**
- * Reading SAM templates as data, shared by the template tests and the benchmarks: which templates the
- * project has, how nested applications hang together, what a function's effective properties are once
- * SAM Globals apply, and which resource an intrinsic function points at.
+ * The project's own templates read as data, for the template tests and the benchmarks: which templates
+ * the project has, how its nested applications hang together (each template with `Fn::ForEach` expanded
+ * at the parameters' defaults), the effective properties of its functions, and what `sam build` makes
+ * of the esbuild ones. Reading templates in general (YAML, `Fn::ForEach`, SAM Globals, references) is
+ * the local runtime's template library, `local/template/`.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type EvaluationScope, evaluate } from '../../local/stack/intrinsics';
+import { withGlobals } from '../../local/template/globals';
 import { expandLanguageExtensions } from '../../local/template/language-extensions';
 import { loadTemplate, type Template, type TemplateResource } from '../../local/template/parse-template';
-
-export type JsonObject = Record<string, unknown>;
+import { isObject, type JsonObject } from '../../local/template/values';
 
 const DUMMY_ACCOUNT = '123456789012';
-
-export const isObject = (value: unknown): value is JsonObject =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The root template plus every `pipelines/<name>/template.yaml` (the nested applications). */
 export const projectTemplatePaths = (projectRoot: string): string[] => {
@@ -93,57 +92,12 @@ export const loadStacks = (templatePath: string, stackPath: string[] = []): Stac
   return [{ templatePath, stackPath, template }, ...nested];
 };
 
-/** A reference to a resource or parameter: `!Ref X` (attribute undefined), `!GetAtt X.Arn`, `!Sub '${X.Arn}'`. */
-export interface Reference {
-  id: string;
-  attribute?: string;
-}
-
-const splitDotted = (dotted: string): Reference => {
-  const dot = dotted.indexOf('.');
-  return dot < 0 ? { id: dotted } : { id: dotted.slice(0, dot), attribute: dotted.slice(dot + 1) };
-};
-
-export const reference = (value: unknown): Reference | undefined => {
-  if (!isObject(value)) return undefined;
-  // `!Ref Function.Alias` (SAM) refers to the function.
-  if (typeof value.Ref === 'string') return { id: splitDotted(value.Ref).id };
-  const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
-    return typeof getAtt[1] === 'string' ? { id: getAtt[0], attribute: getAtt[1] } : { id: getAtt[0] };
-  }
-  if (typeof getAtt === 'string') return splitDotted(getAtt);
-  const sub = value['Fn::Sub'];
-  const whole = typeof sub === 'string' ? /^\$\{([A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)\}$/.exec(sub) : null;
-  return whole?.[1] ? splitDotted(whole[1]) : undefined;
-};
-
-/** The logical id that `value` (`!Ref X`, `!GetAtt X.Arn`, ...) points at, if it is one. */
-export const referencedId = (value: unknown): string | undefined => reference(value)?.id;
-
-const isIntrinsic = (value: JsonObject) => {
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0]?.startsWith('Fn::') === true);
-};
-
-/** SAM's Globals rules: maps merge, lists are global items then the resource's, anything else is overridden. */
-export const mergeGlobals = (globals: unknown, own: unknown): unknown => {
-  if (own === undefined) return globals;
-  if (Array.isArray(globals) && Array.isArray(own)) return [...globals, ...own];
-  if (isObject(globals) && isObject(own) && !isIntrinsic(globals) && !isIntrinsic(own)) {
-    const merged: JsonObject = { ...globals };
-    for (const [key, value] of Object.entries(own)) merged[key] = mergeGlobals(globals[key], value);
-    return merged;
-  }
-  return own;
-};
-
 export const FUNCTION_TYPES = ['AWS::Serverless::Function', 'AWS::Lambda::Function'];
 
 export interface LambdaFunction {
   id: string;
   resource: TemplateResource;
-  /** The properties that take effect: for SAM functions, Globals.Function merged in. */
+  /** The properties that take effect: for SAM functions, Globals.Function merged in (`withGlobals`). */
   properties: JsonObject;
 }
 
@@ -151,10 +105,7 @@ export const functionsOf = (template: Template): LambdaFunction[] =>
   resourcesOfType(template, ...FUNCTION_TYPES).map(([id, resource]) => ({
     id,
     resource,
-    properties:
-      resource.Type === 'AWS::Serverless::Function'
-        ? (mergeGlobals(template.Globals?.Function ?? {}, resource.Properties ?? {}) as JsonObject)
-        : (resource.Properties ?? {}),
+    properties: withGlobals(template, id, resource),
   }));
 
 export const environmentOf = (fn: LambdaFunction): JsonObject => {
