@@ -26,6 +26,11 @@ export interface SqsEventSourceSettings {
   reportBatchItemFailures: boolean;
   enabled: boolean;
   /**
+   * How many batches may be with the target at once (Lambda's ScalingConfig.MaximumConcurrency, bounded by
+   * the function's concurrency); 1 when absent.
+   */
+  maximumConcurrency?: number;
+  /**
    * How long a failed message stays invisible before its retry. Lambda leaves it for the queue's
    * visibility timeout; locally this is shortened so that retries and DLQ moves happen in seconds.
    */
@@ -100,6 +105,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class SqsEventSource {
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private maxReceiveCount: number | undefined;
 
   constructor(
@@ -137,17 +143,32 @@ export class SqsEventSource {
   async stop() {
     this.running = false;
     await this.loop;
+    await Promise.all(this.inFlight);
   }
 
+  /** Batches with the target now. */
+  get batchesInFlight() {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Receives a batch whenever fewer than `maximumConcurrency` are with the target, and hands it over without
+   * waiting for the one before: Lambda's pollers scale out the same way, up to the mapping's maximum.
+   */
   private async poll() {
+    const maximum = Math.max(1, this.settings.maximumConcurrency ?? 1);
     while (this.running) {
       if (!this.settings.enabled) {
         await sleep(200);
         continue;
       }
+      if (this.inFlight.size >= maximum) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
       try {
         const batch = await this.gatherBatch();
-        if (batch.length > 0) await this.deliver(batch);
+        if (batch.length > 0) this.track(this.deliver(batch));
       } catch (error) {
         if (!this.running) return;
         this.log.warn(
@@ -157,6 +178,16 @@ export class SqsEventSource {
         await sleep(1000);
       }
     }
+  }
+
+  private track(delivery: Promise<void>) {
+    const settled: Promise<void> = delivery
+      .catch((error: unknown) => {
+        // The messages stay in the queue and come back after their visibility timeout.
+        this.log.warn(this.settings.label, `delivering a batch failed: ${(error as Error).message}`);
+      })
+      .finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
   }
 
   private async receive(maxMessages: number, waitSeconds: number): Promise<Message[]> {

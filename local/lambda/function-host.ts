@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,11 @@ export interface LocalFunction {
   memoryMb: number;
   arn: string;
   environment: Record<string, string>;
+  /**
+   * The template's ReservedConcurrentExecutions: at most this many execution environments at once. Absent,
+   * the host's default applies (`LOCAL_FUNCTION_CONCURRENCY`); 0 throttles every invocation, as in Lambda.
+   */
+  reservedConcurrency?: number;
 }
 
 export interface InvocationError {
@@ -52,6 +58,10 @@ export const resolveHandler = (artifactDir: string, handler: string) => {
  * served one at a time, as Lambda does within one environment.
  */
 class ExecutionEnvironment {
+  /** Its log stream, as Lambda names one per environment: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
+  readonly logStreamName =
+    `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+
   private worker: Worker | undefined;
   private readonly pending = new Map<number, PendingInvocation>();
   private nextId = 0;
@@ -80,7 +90,7 @@ class ExecutionEnvironment {
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memoryMb),
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${definition.name}`,
-        AWS_LAMBDA_LOG_STREAM_NAME: `local/${definition.name}`,
+        AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
         LAMBDA_TASK_ROOT: definition.artifactDir,
       },
@@ -91,6 +101,7 @@ class ExecutionEnvironment {
         functionArn: definition.arn,
         memoryLimitInMB: definition.memoryMb,
         logGroupName: `/aws/lambda/${definition.name}`,
+        logStreamName: this.logStreamName,
       },
       stdout: true,
       stderr: true,
@@ -179,9 +190,75 @@ class ExecutionEnvironment {
   }
 }
 
+/** Lambda's answer to an invocation beyond a function's concurrency (0 reserved: every invocation). */
+export const THROTTLED: InvocationError = {
+  errorType: 'TooManyRequestsException',
+  errorMessage: 'Rate Exceeded.',
+};
+
+/**
+ * A function's execution environments, as Lambda scales them: an invocation takes an idle environment, or
+ * starts a new one (a cold start) while fewer than the function's concurrency exist; beyond that it waits
+ * for the first environment to free up (Lambda would throttle a synchronous call; locally nothing is lost).
+ */
+class FunctionScaler {
+  private readonly environments: ExecutionEnvironment[] = [];
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly waiting: ((environment: ExecutionEnvironment) => void)[] = [];
+
+  constructor(
+    readonly concurrency: number,
+    private readonly startEnvironment: () => ExecutionEnvironment,
+  ) {}
+
+  /** Environments started so far (each had its own cold start). */
+  get size() {
+    return this.environments.length;
+  }
+
+  async invoke(event: unknown): Promise<InvocationResult> {
+    if (this.concurrency === 0) return { ok: false, requestId: '', error: THROTTLED, durationMs: 0 };
+    const environment = await this.acquire();
+    try {
+      return await environment.invoke(event);
+    } finally {
+      this.release(environment);
+    }
+  }
+
+  private acquire(): Promise<ExecutionEnvironment> {
+    const idle = this.idle.pop();
+    if (idle) return Promise.resolve(idle);
+    if (this.environments.length < this.concurrency) {
+      const environment = this.startEnvironment();
+      this.environments.push(environment);
+      return Promise.resolve(environment);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(environment: ExecutionEnvironment) {
+    const next = this.waiting.shift();
+    if (next) next(environment);
+    else this.idle.push(environment);
+  }
+
+  async stop() {
+    await Promise.all(this.environments.map((environment) => environment.stop()));
+  }
+}
+
+export interface FunctionHostOptions {
+  /** Concurrency of a function without ReservedConcurrentExecutions (`LOCAL_FUNCTION_CONCURRENCY`). */
+  defaultConcurrency?: number;
+}
+
+/** Concurrency of a function without reserved concurrency, unless `LOCAL_FUNCTION_CONCURRENCY` says otherwise. */
+export const DEFAULT_FUNCTION_CONCURRENCY = 10;
+
 /** Hosts the stack's functions in-process, each from its `sam build` artifact. */
 export class FunctionHost {
-  private readonly environments = new Map<string, ExecutionEnvironment>();
+  private readonly environments = new Map<string, FunctionScaler>();
   private readonly definitions = new Map<string, LocalFunction>();
   private readonly logs: WriteStream[] = [];
 
@@ -189,6 +266,7 @@ export class FunctionHost {
     /** Variables every function gets: the SDK's endpoint, region and credentials for the local stack. */
     private readonly baseEnvironment: Record<string, string>,
     private readonly logDir: string,
+    private readonly options: FunctionHostOptions = {},
   ) {}
 
   register(definition: LocalFunction) {
@@ -196,7 +274,28 @@ export class FunctionHost {
     const log = createWriteStream(join(this.logDir, `${definition.name}.log`), { flags: 'a' });
     this.logs.push(log);
     this.definitions.set(definition.name, definition);
-    this.environments.set(definition.name, new ExecutionEnvironment(definition, this.baseEnvironment, log));
+    const concurrency =
+      definition.reservedConcurrency ?? this.options.defaultConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY;
+    this.environments.set(
+      definition.name,
+      new FunctionScaler(concurrency, () => new ExecutionEnvironment(definition, this.baseEnvironment, log)),
+    );
+  }
+
+  /** How many invocations of the function may run at once. */
+  concurrencyOf(name: string): number {
+    return this.scalerOf(name).concurrency;
+  }
+
+  /** How many execution environments of the function have started (each with its own cold start). */
+  environmentsOf(name: string): number {
+    return this.scalerOf(name).size;
+  }
+
+  private scalerOf(name: string): FunctionScaler {
+    const scaler = this.environments.get(name);
+    if (!scaler) throw new Error(`No function named ${name} in the local stack`);
+    return scaler;
   }
 
   get functions(): LocalFunction[] {
@@ -208,13 +307,11 @@ export class FunctionHost {
   }
 
   invoke(name: string, event: unknown): Promise<InvocationResult> {
-    const environment = this.environments.get(name);
-    if (!environment) throw new Error(`No function named ${name} in the local stack`);
-    return environment.invoke(event);
+    return this.scalerOf(name).invoke(event);
   }
 
   async stop() {
-    await Promise.all([...this.environments.values()].map((environment) => environment.stop()));
+    await Promise.all([...this.environments.values()].map((scaler) => scaler.stop()));
     for (const log of this.logs) log.end();
   }
 }

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 process.setSourceMapsEnabled(true);
 
-const { modulePath, exportName, functionName, functionArn, memoryLimitInMB, logGroupName } = workerData;
+const { modulePath, exportName, functionName, functionArn, memoryLimitInMB, logGroupName, logStreamName } =
+  workerData;
 let loadedHandler;
 
 const loadHandler = async () => {
@@ -27,7 +28,7 @@ const contextFor = (requestId, deadline) => ({
   memoryLimitInMB: String(memoryLimitInMB),
   awsRequestId: requestId,
   logGroupName,
-  logStreamName: `local/${functionName}`,
+  logStreamName,
   callbackWaitsForEmptyEventLoop: true,
   getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
 });

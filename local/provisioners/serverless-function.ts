@@ -40,6 +40,17 @@ const queueUrlOf = async (queueArn: string, runtime: LocalRuntime) => {
   return QueueUrl as string;
 };
 
+/**
+ * How many batches an SQS event source has in flight at once: the mapping's ScalingConfig.MaximumConcurrency
+ * (2 to 1,000), never more than the function can run; without it, as many as the function can run.
+ */
+const maximumConcurrencyOf = (eventProperties: Record<string, unknown>, functionConcurrency: number) => {
+  const configured = (eventProperties.ScalingConfig as { MaximumConcurrency?: unknown } | undefined)
+    ?.MaximumConcurrency;
+  const maximum = configured === undefined ? functionConcurrency : Number(configured);
+  return Math.max(1, Math.min(maximum, functionConcurrency));
+};
+
 /** AWS::Serverless::Function: hosted in-process from its `sam build` artifact, with its Api and SQS events. */
 export const createServerlessFunction: Provisioner = async (resource, runtime) => {
   const { logicalId, properties, stack } = resource;
@@ -56,6 +67,9 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
     memoryMb: Number(properties.MemorySize ?? 128),
     arn: functionArn,
     environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, String(value)])),
+    ...(properties.ReservedConcurrentExecutions !== undefined
+      ? { reservedConcurrency: Number(properties.ReservedConcurrentExecutions) }
+      : {}),
   });
 
   const events = (properties.Events as Record<string, FunctionEvent> | undefined) ?? {};
@@ -110,6 +124,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
               (eventProperties.FunctionResponseTypes as string[] | undefined) ?? []
             ).includes('ReportBatchItemFailures'),
             enabled: String(eventProperties.Enabled ?? 'true') === 'true',
+            maximumConcurrency: maximumConcurrencyOf(eventProperties, runtime.functions.concurrencyOf(name)),
             retryDelaySeconds: runtime.retryDelaySeconds,
           },
           runtime.clients.sqs,

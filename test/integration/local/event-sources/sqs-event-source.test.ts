@@ -21,7 +21,8 @@ import { messagesIn } from '../../../helpers/queues';
 
 /**
  * Appends each batch it gets to BATCH_LOG; reports the messages whose body contains "poison" as batch item
- * failures; throws for a batch with a body containing "explode" on its first delivery.
+ * failures; throws for a batch with a body containing "explode" on its first delivery; holds a batch with a
+ * body containing "slow" for 2 s.
  */
 const HANDLER = `
 import { appendFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ export const handler = async (event) => {
     messageAttributes: record.messageAttributes,
   }));
   appendFileSync(process.env.BATCH_LOG, JSON.stringify({ at: Date.now(), records }) + '\\n');
+  if (records.some((record) => record.body.includes('slow'))) await new Promise((resolve) => setTimeout(resolve, 2000));
   if (records.some((record) => record.body.includes('explode') && record.receiveCount === 1)) {
     throw new Error('the whole batch fails');
   }
@@ -294,6 +296,33 @@ describe('SqsEventSource against moto', () => {
     const sizes = fixture.batches().map((batch) => batch.records.length);
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(7);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+  });
+
+  it('hands the function one batch at a time without a maximum concurrency', async () => {
+    const fixture = await setUp({ batchSize: 1 });
+    await fixture.send('slow 1', 'slow 2');
+    await fixture.source.start();
+
+    await waitUntilDrained(fixture.queueUrl);
+    const [first, second] = fixture.batches().map((batch) => batch.at) as [number, number];
+    expect(second - first).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('hands the function up to its maximum concurrency of batches at once, and no more', async () => {
+    const fixture = await setUp({ batchSize: 1, maximumConcurrency: 3 });
+    await fixture.send('slow 1', 'slow 2', 'slow 3', 'slow 4');
+    await fixture.source.start();
+
+    await waitFor('three batches with the function', () => fixture.source.batchesInFlight === 3);
+    await waitUntilDrained(fixture.queueUrl);
+    const starts = fixture
+      .batches()
+      .map((batch) => batch.at)
+      .sort((a, b) => a - b);
+    expect(starts).toHaveLength(4);
+    // The first three overlap (each holds 2 s); the fourth waits for one of them to finish.
+    expect((starts[2] as number) - (starts[0] as number)).toBeLessThan(2000);
+    expect((starts[3] as number) - (starts[0] as number)).toBeGreaterThanOrEqual(2000);
   });
 
   it('does not consume while disabled, and consumes once enabled', async () => {

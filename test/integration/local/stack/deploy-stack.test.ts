@@ -14,7 +14,7 @@ import {
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
-import { FunctionHost } from '../../../../local/lambda/function-host';
+import { DEFAULT_FUNCTION_CONCURRENCY, FunctionHost } from '../../../../local/lambda/function-host';
 import { type DeployedStack, deployStack } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import { aLocalRuntime, awsClients, makeTempDir, recordingLog } from '../../../helpers/local-runtime';
@@ -304,7 +304,7 @@ describe('deployStack against moto', () => {
       });
     });
 
-    it('creates an SQS event source per SQS event, with its settings, not started', () => {
+    it('creates an SQS event source per SQS event, with its settings and maximum concurrency, not started', () => {
       expect(runtime.eventSources.map((source) => source.settings)).toEqual(
         expect.arrayContaining([
           {
@@ -321,6 +321,7 @@ describe('deployStack against moto', () => {
             maximumBatchingWindowInSeconds: 2,
             reportBatchItemFailures: true,
             enabled: false,
+            maximumConcurrency: 2,
             retryDelaySeconds: 1,
           },
           {
@@ -337,6 +338,8 @@ describe('deployStack against moto', () => {
             maximumBatchingWindowInSeconds: 0,
             reportBatchItemFailures: false,
             enabled: true,
+            // No ScalingConfig: as many batches as the function can run (LOCAL_FUNCTION_CONCURRENCY's default).
+            maximumConcurrency: DEFAULT_FUNCTION_CONCURRENCY,
             retryDelaySeconds: 1,
           },
         ]),

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FunctionHost, type LocalFunction, resolveHandler } from '../../../../local/lambda/function-host';
+import {
+  DEFAULT_FUNCTION_CONCURRENCY,
+  FunctionHost,
+  type LocalFunction,
+  resolveHandler,
+} from '../../../../local/lambda/function-host';
 import { makeTempDir, waitFor, writeFile } from '../../../helpers/local-runtime';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,6 +37,7 @@ export const lambdaHandler = async (event, context) => {
     memoryLimitInMB: context.memoryLimitInMB,
     awsRequestId: context.awsRequestId,
     logGroupName: context.logGroupName,
+    logStreamName: context.logStreamName,
   };
 };`,
   'errors/index.mjs': `
@@ -56,11 +62,12 @@ export const handler = async (event) => {
 };`,
   'serial/index.mjs': `
 let running = 0;
-export const handler = async () => {
+export const handler = async (event) => {
   running += 1;
   const concurrent = running;
   const startedAt = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const hold = event.holdUntil ? event.holdUntil - startedAt : 100;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, hold)));
   running -= 1;
   return { concurrent, startedAt, endedAt: Date.now() };
 };`,
@@ -91,8 +98,21 @@ describe('FunctionHost', () => {
   register({ name: 'plain' });
   register({ name: 'context', artifactDir: join(artifacts.path, 'context'), handler: 'app.lambdaHandler' });
   register({ name: 'errors', artifactDir: join(artifacts.path, 'errors') });
-  register({ name: 'state', artifactDir: join(artifacts.path, 'state'), timeoutSeconds: 0.5 });
-  register({ name: 'serial', artifactDir: join(artifacts.path, 'serial') });
+  register({
+    name: 'state',
+    artifactDir: join(artifacts.path, 'state'),
+    timeoutSeconds: 0.5,
+    reservedConcurrency: 1,
+  });
+  register({ name: 'serial', artifactDir: join(artifacts.path, 'serial'), reservedConcurrency: 1 });
+  register({
+    name: 'parallel',
+    artifactDir: join(artifacts.path, 'serial'),
+    reservedConcurrency: 3,
+    timeoutSeconds: 10,
+  });
+  register({ name: 'unreserved', artifactDir: join(artifacts.path, 'serial') });
+  register({ name: 'reserved-zero', artifactDir: join(artifacts.path, 'serial'), reservedConcurrency: 0 });
   register({ name: 'shapes', artifactDir: join(artifacts.path, 'shapes') });
   register({
     name: 'missing-export',
@@ -141,7 +161,7 @@ describe('FunctionHost', () => {
   });
 
   describe('the Lambda context', () => {
-    it('names the function, its version, ARN, memory and log group', async () => {
+    it("names the function, its version, ARN, memory, log group and its environment's log stream", async () => {
       expect(await resultOf('context', { hello: 'world' })).toMatchObject({
         event: { hello: 'world' },
         functionName: 'context',
@@ -149,6 +169,7 @@ describe('FunctionHost', () => {
         invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:context',
         memoryLimitInMB: '128',
         logGroupName: '/aws/lambda/context',
+        logStreamName: expect.stringMatching(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/),
       });
     });
 
@@ -235,7 +256,7 @@ describe('FunctionHost', () => {
       expect(await resultOf('state')).toEqual({ invocations: first + 1 });
     });
 
-    it('runs the invocations of one function one at a time', async () => {
+    it('runs the invocations of a function with a concurrency of 1 one at a time', async () => {
       const results = await Promise.all([resultOf('serial'), resultOf('serial'), resultOf('serial')]);
       expect(results.map((result) => result.concurrent)).toEqual([1, 1, 1]);
       const spans = results
@@ -244,6 +265,45 @@ describe('FunctionHost', () => {
       for (let index = 1; index < spans.length; index += 1) {
         expect(spans[index]?.[0]).toBeGreaterThanOrEqual(spans[index - 1]?.[1] ?? Number.POSITIVE_INFINITY);
       }
+    });
+
+    it('runs invocations in parallel up to the reserved concurrency, each environment with its own cold start', async () => {
+      // Each holds its environment until the same moment: one at a time, the later ones would start after it.
+      const holdUntil = Date.now() + 2000;
+      const results = await Promise.all([1, 2, 3].map(() => resultOf('parallel', { holdUntil })));
+      for (const { startedAt } of results) expect(startedAt).toBeLessThan(holdUntil);
+      expect(host.environmentsOf('parallel')).toBe(3);
+    });
+
+    it('reuses warm environments and makes invocations beyond the concurrency wait for one, losing none', async () => {
+      const results = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => host.invoke('parallel', {})));
+      expect(results.every((result) => result.ok)).toBe(true);
+      expect(host.environmentsOf('parallel')).toBe(3);
+    });
+
+    it('gives a function without reserved concurrency the host default', async () => {
+      expect(host.concurrencyOf('unreserved')).toBe(DEFAULT_FUNCTION_CONCURRENCY);
+      const defaulted = new FunctionHost({}, logs.path, { defaultConcurrency: 4 });
+      defaulted.register({
+        name: 'defaulted',
+        logicalId: 'defaulted',
+        artifactDir: join(artifacts.path, 'serial'),
+        handler: 'index.handler',
+        timeoutSeconds: 3,
+        memoryMb: 128,
+        arn: 'arn:aws:lambda:us-east-1:123456789012:function:defaulted',
+        environment: {},
+      });
+      expect(defaulted.concurrencyOf('defaulted')).toBe(4);
+      await defaulted.stop();
+    });
+
+    it('throttles every invocation of a function whose reserved concurrency is 0, as Lambda does', async () => {
+      expect(await host.invoke('reserved-zero', {})).toMatchObject({
+        ok: false,
+        error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
+      });
+      expect(host.environmentsOf('reserved-zero')).toBe(0);
     });
 
     it('times out an invocation with Sandbox.Timedout, and the next one starts a fresh environment', async () => {
@@ -284,6 +344,9 @@ describe('FunctionHost', () => {
       'errors',
       'state',
       'serial',
+      'parallel',
+      'unreserved',
+      'reserved-zero',
       'shapes',
       'missing-export',
     ]);
