@@ -13,8 +13,9 @@ import { renderTable } from './lib/table';
 import type { Row, Suite } from './suite';
 import * as cardDataTransform from './suites/card-data-transform';
 import * as functionBundles from './suites/function-bundles';
+import * as localStack from './suites/local-stack';
 
-const SUITES: Suite[] = [functionBundles, cardDataTransform];
+const SUITES: Suite[] = [functionBundles, cardDataTransform, localStack];
 
 const RESULTS_FILE = join(PROJECT_ROOT, '.local/bench/results.json');
 

@@ -23,6 +23,7 @@ const settingsFromEnvironment = (): LocalStackSettings => ({
   motoPort: numberFrom('LOCAL_MOTO_PORT', 5050),
   lambdaPort: numberFrom('LOCAL_LAMBDA_PORT', 3001),
   cognitoPort: numberFrom('LOCAL_COGNITO_PORT', 0),
+  firehosePort: numberFrom('LOCAL_FIREHOSE_PORT', 3002),
   parameterOverrides: parameterOverridesFrom(process.argv.slice(2), PROJECT_ROOT),
   stateDir: resolve(PROJECT_ROOT, process.env.LOCAL_STATE_DIR ?? '.local'),
   region: process.env.LOCAL_REGION ?? LOCAL_REGION,
@@ -69,6 +70,7 @@ main().catch((error: unknown) => {
     LOCAL_MOTO_PORT: settings.motoPort,
     LOCAL_LAMBDA_PORT: settings.lambdaPort,
     LOCAL_COGNITO_PORT: settings.cognitoPort,
+    LOCAL_FIREHOSE_PORT: settings.firehosePort ?? 0,
   };
   console.error(`\n${describeStartFailure(error, ports)}`);
   process.exit(1);

@@ -1,95 +1,93 @@
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import type { FirehoseTransformationEvent, FirehoseTransformationResultRecord } from 'aws-lambda';
-import { type IndexRotationPeriod, rotatedIndexName } from '../../src/domain/search';
+import { parseArn } from '../arn';
 import type { InvocationResult } from '../lambda/function-host';
-import { orderIdOf, type RuntimeLog } from '../log';
-import { OpenSearchIndexer } from './opensearch-indexer';
-import { evaluatePrefix, objectName } from './prefix';
+import type { RuntimeLog } from '../log';
+import type {
+  DeliveryDestination,
+  DeliveryRecord,
+  ErrorOutputRecord,
+  ProcessingConfigurationDescription,
+} from './destination';
+import type { OpenSearchDestinationSettings } from './destinations/opensearch';
+import type { S3DestinationSettings } from './destinations/s3';
 
 /** Firehose's limits: a record is at most 1,000 KiB; a Lambda invocation request at most 6 MB. */
 export const MAX_RECORD_BYTES = 1000 * 1024;
 const MAX_INVOCATION_BYTES = 6 * 1024 * 1024;
+const MIB = 1024 * 1024;
 
-export type Compression = 'UNCOMPRESSED' | 'GZIP';
+export interface LambdaProcessor {
+  functionName: string;
+  functionArn: string;
+  numberOfRetries: number;
+  bufferSizeBytes: number;
+  /** The processor's BufferIntervalInSeconds: described; locally the stream's own interval applies. */
+  bufferIntervalSeconds?: number;
+}
 
-export interface DeliveryStreamDefinition {
+/** The stream itself: what it buffers and how it transforms, whatever its destination. */
+export interface DeliveryStreamSettings {
   name: string;
   arn: string;
   /** Shown in log lines: the pipeline the stream belongs to. */
   label: string;
-  bucketName: string;
-  prefix: string;
-  errorOutputPrefix: string;
   /** The template's buffering interval, and the one used locally (never longer). */
   bufferIntervalSeconds: number;
   localBufferIntervalSeconds: number;
   bufferSizeBytes: number;
-  compression: Compression;
-  kmsKeyArn?: string;
-  processor?: { functionName: string; functionArn: string; numberOfRetries: number; bufferSizeBytes: number };
+  processor?: LambdaProcessor;
   /**
-   * An OpenSearch destination; the bucket, prefixes, compression and key above are then its S3 backup
-   * (S3Configuration).
+   * Server-side encryption of the stream (DeliveryStreamEncryptionConfigurationInput): described, and
+   * answered as `Encrypted` by PutRecord; locally the buffer is only in memory.
    */
-  openSearch?: OpenSearchDestination;
+  encryption?: { keyType: string; keyArn?: string };
 }
 
-export interface OpenSearchDestination {
-  endpoint: string;
-  indexName: string;
-  rotation: IndexRotationPeriod | 'NoRotation';
-  retryDurationSeconds: number;
-  backupMode: 'FailedDocumentsOnly' | 'AllDocuments';
-}
-
-/** Firehose's record format for a document it could not index (under AmazonOpenSearchService-failed/). */
-export interface FailedDocumentRecord {
-  attemptsMade: number;
-  arrivalTimestamp: number;
-  errorCode: string;
-  errorMessage: string;
-  attemptEndingTimestamp: number;
-  rawData: string;
-  esDocumentId: string;
-  esIndexName: string;
-}
-
-const OPENSEARCH_FAILED = 'AmazonOpenSearchService-failed';
+/**
+ * A stream as configured: its own settings and its destination's, an S3 bucket or an OpenSearch domain
+ * (the bucket, prefixes, compression and key then being its S3 backup, S3Configuration). The stream reads
+ * only its own settings; the rest is what it is described with.
+ */
+export type DeliveryStreamDefinition = DeliveryStreamSettings &
+  S3DestinationSettings & { openSearch?: OpenSearchDestinationSettings };
 
 export interface DeliveryStreamDependencies {
-  s3: S3Client;
+  /** Where the records go once buffered and transformed. */
+  destination: DeliveryDestination;
   invoke(functionName: string, event: FirehoseTransformationEvent): Promise<InvocationResult>;
   log: RuntimeLog;
-  /** Pause between retries of a failed transform invocation or S3 write. */
+  /** Pause between retries of a failed transform invocation. */
   retryDelayMs?: number;
 }
 
-interface BufferedRecord {
-  recordId: string;
-  data: Buffer;
-  arrivalTimestamp: number;
-}
-
-/** Firehose's documented record format for the error output. */
-export interface ErrorOutputRecord {
-  attemptsMade: number;
-  arrivalTimestamp: number;
-  errorCode: string;
-  errorMessage: string;
-  attemptEndingTimestamp: number;
-  rawData: string;
-  lambdaArn: string;
-}
-
-type TransformOutcome = { delivered: BufferedRecord[]; failed: ErrorOutputRecord[]; dropped: number };
+type TransformOutcome = { delivered: DeliveryRecord[]; failed: ErrorOutputRecord[]; dropped: number };
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
+/** DescribeDeliveryStream's description of a stream (timestamps in epoch seconds, as in the JSON protocol). */
+export interface DeliveryStreamDescription {
+  DeliveryStreamName: string;
+  DeliveryStreamARN: string;
+  DeliveryStreamStatus: 'ACTIVE';
+  DeliveryStreamEncryptionConfiguration: {
+    KeyARN?: string;
+    KeyType?: string;
+    Status: 'ENABLED' | 'DISABLED';
+  };
+  DeliveryStreamType: 'DirectPut';
+  VersionId: string;
+  CreateTimestamp: number;
+  Destinations: ({ DestinationId: string } & Record<string, unknown>)[];
+  HasMoreDestinations: boolean;
+}
+
+/** The id Firehose gives a stream's one destination. */
+export const DESTINATION_ID = 'destinationId-000000000001';
+
 /** Why a transform response is unusable, or undefined when it answers every record exactly once. */
 export const invalidTransformResponse = (
-  records: readonly BufferedRecord[],
+  records: readonly DeliveryRecord[],
   response: unknown,
 ): string | undefined => {
   const results = (response as { records?: unknown } | null)?.records;
@@ -113,13 +111,15 @@ export const invalidTransformResponse = (
 };
 
 /**
- * An Amazon Data Firehose delivery stream with an S3 destination: buffers records by size and interval,
- * calls the Lambda processor with the real event and honours its answers (Ok, Dropped, ProcessingFailed,
- * retries), compresses, and writes objects with SSE-KMS under the evaluated prefix; records that fail
- * go under the error prefix in Firehose's error-record format.
+ * An Amazon Data Firehose delivery stream: buffers records by size and interval, calls the Lambda processor
+ * with the real event and honours its answers (Ok, Dropped, ProcessingFailed, retries), and hands what
+ * comes out to its destination: the transformed records to deliver, the failed ones for the error output.
+ * It knows nothing of what the records hold.
  */
 export class LocalDeliveryStream {
-  private buffer: BufferedRecord[] = [];
+  /** When the stream was created (CreateTimestamp). */
+  readonly createdAt = new Date();
+  private buffer: DeliveryRecord[] = [];
   private bufferedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -129,6 +129,11 @@ export class LocalDeliveryStream {
     readonly definition: DeliveryStreamDefinition,
     private readonly dependencies: DeliveryStreamDependencies,
   ) {}
+
+  /** Whether the stream has server-side encryption (PutRecord's `Encrypted`). */
+  get encrypted(): boolean {
+    return this.definition.encryption !== undefined;
+  }
 
   /** PutRecord: accepts the record into the buffer; it is delivered at the next flush. */
   putRecord(data: Buffer): string {
@@ -169,105 +174,63 @@ export class LocalDeliveryStream {
     return this.flushing;
   }
 
-  private async deliver(records: BufferedRecord[]) {
+  /** The stream as DescribeDeliveryStream describes it, its destination included. */
+  describe(): DeliveryStreamDescription {
+    const { name, arn, encryption, bufferSizeBytes, bufferIntervalSeconds } = this.definition;
+    const destination = this.dependencies.destination.describe({
+      BufferingHints: { SizeInMBs: bufferSizeBytes / MIB, IntervalInSeconds: bufferIntervalSeconds },
+      ProcessingConfiguration: this.describeProcessing(),
+    });
+    return {
+      DeliveryStreamName: name,
+      DeliveryStreamARN: arn,
+      DeliveryStreamStatus: 'ACTIVE',
+      DeliveryStreamEncryptionConfiguration: encryption
+        ? {
+            ...(encryption.keyArn ? { KeyARN: encryption.keyArn } : {}),
+            KeyType: encryption.keyType,
+            Status: 'ENABLED',
+          }
+        : { Status: 'DISABLED' },
+      DeliveryStreamType: 'DirectPut',
+      VersionId: '1',
+      CreateTimestamp: this.createdAt.getTime() / 1000,
+      Destinations: [{ DestinationId: DESTINATION_ID, ...destination }],
+      HasMoreDestinations: false,
+    };
+  }
+
+  private describeProcessing(): ProcessingConfigurationDescription {
+    const { processor } = this.definition;
+    if (!processor) return { Enabled: false, Processors: [] };
+    const parameters: [string, unknown][] = [
+      ['LambdaArn', processor.functionArn],
+      ['NumberOfRetries', processor.numberOfRetries],
+      ['BufferSizeInMBs', processor.bufferSizeBytes / MIB],
+      ['BufferIntervalInSeconds', processor.bufferIntervalSeconds],
+    ];
+    return {
+      Enabled: true,
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: parameters
+            .filter(([, value]) => value !== undefined)
+            .map(([ParameterName, value]) => ({ ParameterName, ParameterValue: String(value) })),
+        },
+      ],
+    };
+  }
+
+  private async deliver(records: DeliveryRecord[]) {
+    const { destination, log } = this.dependencies;
     const { delivered, failed, dropped } = await this.transform(records);
-    const { label, bucketName } = this.definition;
-    if (this.definition.openSearch) {
-      await this.deliverToOpenSearch(this.definition.openSearch, delivered);
-    } else if (delivered.length > 0) {
-      const key = await this.write(
-        this.definition.prefix,
-        undefined,
-        delivered,
-        Buffer.concat(delivered.map((record) => record.data)),
-      );
-      for (const record of delivered) {
-        for (const line of record.data.toString('utf8').split('\n').filter(Boolean)) {
-          this.dependencies.log.info(label, `order ${orderIdOf(line)} archived in s3://${bucketName}/${key}`);
-        }
-      }
-    }
-    if (failed.length > 0) {
-      const key = await this.write(
-        this.definition.errorOutputPrefix,
-        'processing-failed',
-        failed.map((record) => ({ arrivalTimestamp: record.arrivalTimestamp })),
-        Buffer.from(failed.map((record) => `${JSON.stringify(record)}\n`).join('')),
-      );
-      this.dependencies.log.warn(
-        label,
-        `${failed.length} records failed processing: s3://${bucketName}/${key}`,
-      );
-    }
-    if (dropped > 0) this.dependencies.log.info(label, `${dropped} records dropped by the transform`);
+    if (delivered.length > 0) await destination.deliver(delivered);
+    if (failed.length > 0) await destination.deliverProcessingFailures(failed);
+    if (dropped > 0) log.info(this.definition.label, `${dropped} records dropped by the transform`);
   }
 
-  /** Indexes the documents (retrying for the retry duration); backs up what failed, or everything. */
-  private async deliverToOpenSearch(destination: OpenSearchDestination, records: BufferedRecord[]) {
-    if (records.length === 0) return;
-    const { label, bucketName, prefix, errorOutputPrefix } = this.definition;
-    const { log } = this.dependencies;
-    const documents = records.map((record) => ({
-      record,
-      document: {
-        id: record.recordId,
-        index: rotatedIndexName(
-          destination.indexName,
-          destination.rotation,
-          new Date(record.arrivalTimestamp),
-        ),
-        body: record.data.toString('utf8').trim(),
-      },
-    }));
-    const indexer = new OpenSearchIndexer(
-      destination.endpoint,
-      (message) => log.warn(label, message),
-      this.dependencies.retryDelayMs,
-    );
-    const { failures, indexedIn } = await indexer.index(
-      documents.map(({ document }) => document),
-      destination.retryDurationSeconds,
-    );
-    const failedIds = new Set(failures.map((failure) => failure.document.id));
-    for (const { document } of documents.filter(({ document }) => !failedIds.has(document.id))) {
-      // Where OpenSearch put it: the index's ingest pipeline may move an order to the index of its date.
-      const index = indexedIn.get(document.id) ?? document.index;
-      log.info(label, `order ${orderIdOf(document.body)} indexed in ${index}`);
-    }
-    if (destination.backupMode === 'AllDocuments') {
-      await this.write(prefix, undefined, records, Buffer.concat(records.map((record) => record.data)));
-    }
-    if (failures.length === 0) return;
-    const attemptEndingTimestamp = Date.now();
-    const arrival = new Map(records.map((record) => [record.recordId, record.arrivalTimestamp]));
-    const failed: FailedDocumentRecord[] = failures.map(
-      ({ document, errorCode, errorMessage, attemptsMade }) => ({
-        attemptsMade,
-        arrivalTimestamp: arrival.get(document.id) ?? attemptEndingTimestamp,
-        errorCode,
-        errorMessage,
-        attemptEndingTimestamp,
-        rawData: Buffer.from(document.body).toString('base64'),
-        esDocumentId: document.id,
-        esIndexName: document.index,
-      }),
-    );
-    // Firehose puts failed documents under the error prefix, or else under AmazonOpenSearchService-failed/.
-    const key = await this.write(
-      errorOutputPrefix || `${prefix}${OPENSEARCH_FAILED}/`,
-      errorOutputPrefix ? OPENSEARCH_FAILED : undefined,
-      failed,
-      Buffer.from(failed.map((record) => `${JSON.stringify(record)}\n`).join('')),
-    );
-    for (const { document } of failures) {
-      log.warn(
-        label,
-        `order ${orderIdOf(document.body)} not indexed: backed up to s3://${bucketName}/${key}`,
-      );
-    }
-  }
-
-  private async transform(records: BufferedRecord[]): Promise<TransformOutcome> {
+  private async transform(records: DeliveryRecord[]): Promise<TransformOutcome> {
     const { processor } = this.definition;
     if (!processor) return { delivered: records, failed: [], dropped: 0 };
     const outcome: TransformOutcome = { delivered: [], failed: [], dropped: 0 };
@@ -281,12 +244,12 @@ export class LocalDeliveryStream {
   }
 
   /** Records in groups of at most the processor's buffer size, each within Lambda's 6 MB request limit. */
-  private processorBatches(records: BufferedRecord[], bufferSizeBytes: number): BufferedRecord[][] {
+  private processorBatches(records: DeliveryRecord[], bufferSizeBytes: number): DeliveryRecord[][] {
     const limit = Math.min(bufferSizeBytes, (MAX_INVOCATION_BYTES * 3) / 4 - 64 * 1024);
-    const batches: BufferedRecord[][] = [[]];
+    const batches: DeliveryRecord[][] = [[]];
     let size = 0;
     for (const record of records) {
-      const current = batches[batches.length - 1] as BufferedRecord[];
+      const current = batches[batches.length - 1] as DeliveryRecord[];
       if (current.length > 0 && size + record.data.byteLength > limit) {
         batches.push([record]);
         size = record.data.byteLength;
@@ -299,13 +262,13 @@ export class LocalDeliveryStream {
   }
 
   private async invokeProcessor(
-    records: BufferedRecord[],
-    processor: NonNullable<DeliveryStreamDefinition['processor']>,
+    records: DeliveryRecord[],
+    processor: LambdaProcessor,
   ): Promise<TransformOutcome> {
     const event: FirehoseTransformationEvent = {
       invocationId: randomUUID(),
       deliveryStreamArn: this.definition.arn,
-      region: this.definition.arn.split(':')[3] ?? 'us-east-1',
+      region: parseArn(this.definition.arn).region,
       records: records.map(({ recordId, data, arrivalTimestamp }) => ({
         recordId,
         approximateArrivalTimestamp: arrivalTimestamp,
@@ -363,7 +326,7 @@ export class LocalDeliveryStream {
   }
 
   private outcomeOf(
-    records: BufferedRecord[],
+    records: DeliveryRecord[],
     response: unknown,
     attempt: number,
     lambdaArn: string,
@@ -396,39 +359,9 @@ export class LocalDeliveryStream {
     return outcome;
   }
 
-  /** Writes one object, retrying S3 until it succeeds (Firehose keeps retrying while S3 is down). */
-  private async write(
-    prefix: string,
-    errorOutputType: string | undefined,
-    records: readonly { arrivalTimestamp: number }[],
-    body: Buffer,
-  ): Promise<string> {
-    const { name, compression, kmsKeyArn, bucketName, label } = this.definition;
-    const oldest = new Date(Math.min(...records.map((record) => record.arrivalTimestamp)));
-    const gzip = compression === 'GZIP';
-    const key = `${evaluatePrefix(prefix, { timestamp: oldest, errorOutputType })}${objectName(name, oldest, randomUUID(), gzip ? '.gz' : '')}`;
-    const input: PutObjectCommandInput = {
-      Bucket: bucketName,
-      Key: key,
-      Body: gzip ? gzipSync(body) : body,
-      ...(kmsKeyArn ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyArn } : {}),
-    };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.dependencies.s3.send(new PutObjectCommand(input));
-        return key;
-      } catch (error) {
-        this.dependencies.log.warn(
-          label,
-          `writing s3://${bucketName}/${key} failed (attempt ${attempt}): ${(error as Error).message}`,
-        );
-        await sleep(Math.min(30_000, (this.dependencies.retryDelayMs ?? 500) * 2 ** attempt));
-      }
-    }
-  }
-
-  /** Delivers whatever is still buffered (Ctrl-C loses nothing that was accepted). */
+  /** Delivers whatever is still buffered (Ctrl-C loses nothing accepted), then closes the destination. */
   async stop() {
     await this.flush();
+    await this.dependencies.destination.close?.();
   }
 }

@@ -14,9 +14,12 @@ counts are computed only when read (GetQueueAttributes still gets exact counts).
 unchanged, on a view of the queue that defers those three.
 """
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from moto import backends
+from moto.core import responses, utils
 from moto.sqs.models import Queue
 
 # The attributes whose value walks the whole queue, and the Queue property that computes each.
@@ -76,11 +79,35 @@ def _attributes_with_deferred_counts(self: Queue) -> QueueAttributes:
     return QueueAttributes(self)
 
 
+# Request dispatch (moto 5.2.5): every request lists moto's package folder and stats each entry
+# (`backends.list_of_moto_modules`, about 57 stat calls) to recognise a service name, and inspects the
+# response class for its method names (`utils.method_names_from_class`). Neither answer changes while the
+# server runs, so each is computed once.
+_original_list_of_moto_modules = backends.list_of_moto_modules
+_original_method_names_from_class = utils.method_names_from_class
+
+
+@functools.cache
+def _moto_modules() -> tuple[str, ...]:
+    return tuple(_original_list_of_moto_modules())
+
+
+def _cached_list_of_moto_modules() -> tuple[str, ...]:
+    return _moto_modules()
+
+
+_cached_method_names_from_class = functools.cache(_original_method_names_from_class)
+
+
 def apply() -> None:
     """Installs the fixes; idempotent."""
     Queue.attributes = property(_attributes_with_deferred_counts)
+    backends.list_of_moto_modules = _cached_list_of_moto_modules
+    responses.method_names_from_class = _cached_method_names_from_class
 
 
 def revert() -> None:
     """Restores moto's own code (for the test that compares both)."""
     Queue.attributes = _original_attributes
+    backends.list_of_moto_modules = _original_list_of_moto_modules
+    responses.method_names_from_class = _original_method_names_from_class

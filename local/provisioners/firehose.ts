@@ -1,9 +1,11 @@
-import {
-  type Compression,
-  LocalDeliveryStream,
-  type OpenSearchDestination,
-} from '../firehose/delivery-stream';
+import { parseArn } from '../arn';
+import { type DeliveryStreamDefinition, LocalDeliveryStream } from '../firehose/delivery-stream';
+import type { RecordDescriber } from '../firehose/destination';
+import { createDestination } from '../firehose/destinations';
+import type { OpenSearchDestinationSettings } from '../firehose/destinations/opensearch';
+import type { Compression } from '../firehose/destinations/s3';
 import { evaluatePrefix } from '../firehose/prefix';
+import { orderIdOf } from '../log';
 import { arn, type LocalRuntime, type Provisioner, physicalName } from '../stack/resources';
 
 interface ProcessorParameter {
@@ -13,6 +15,7 @@ interface ProcessorParameter {
 
 interface S3Destination {
   BucketARN: string;
+  RoleARN?: string;
   Prefix?: string;
   ErrorOutputPrefix?: string;
   BufferingHints?: { IntervalInSeconds?: unknown; SizeInMBs?: unknown };
@@ -25,6 +28,7 @@ interface S3Destination {
 }
 
 interface OpenSearchConfiguration {
+  RoleARN?: string;
   DomainARN?: string;
   ClusterEndpoint?: string;
   IndexName: string;
@@ -36,19 +40,24 @@ interface OpenSearchConfiguration {
   ProcessingConfiguration?: S3Destination['ProcessingConfiguration'];
 }
 
+/** The stream's records are orders: its log lines name each by its id, and nothing else of it. */
+export const describeOrder: RecordDescriber = (data) => `order ${orderIdOf(String(data))}`;
+
 const openSearchDestinationOf = (
   search: OpenSearchConfiguration,
   runtime: LocalRuntime,
-): OpenSearchDestination => {
+): OpenSearchDestinationSettings => {
   const endpoint = search.ClusterEndpoint ?? runtime.openSearchDomains.get(String(search.DomainARN));
   if (!endpoint)
     throw new Error(`the domain ${search.DomainARN} is not an OpenSearch domain of the local stack`);
   return {
     endpoint,
     indexName: search.IndexName,
-    rotation: (search.IndexRotationPeriod ?? 'OneDay') as OpenSearchDestination['rotation'],
+    rotation: (search.IndexRotationPeriod ?? 'OneDay') as OpenSearchDestinationSettings['rotation'],
     retryDurationSeconds: Number(search.RetryOptions?.DurationInSeconds ?? 300),
     backupMode: search.S3BackupMode === 'AllDocuments' ? 'AllDocuments' : 'FailedDocumentsOnly',
+    ...(search.ClusterEndpoint ? {} : { domainArn: String(search.DomainARN) }),
+    ...(search.RoleARN ? { roleArn: search.RoleARN } : {}),
   };
 };
 
@@ -66,9 +75,10 @@ const lambdaProcessorOf = (destination: Pick<S3Destination, 'ProcessingConfigura
   return {
     functionArn,
     // arn:aws:lambda:region:account:function:name[:qualifier]
-    functionName: functionArn.split(':')[6] ?? functionArn,
+    functionName: parseArn(functionArn).resourceName,
     numberOfRetries: Number(parameter('NumberOfRetries') ?? 3),
     bufferSizeBytes: Number(parameter('BufferSizeInMBs') ?? 1) * MIB,
+    bufferIntervalSeconds: Number(parameter('BufferIntervalInSeconds') ?? 60),
   };
 };
 
@@ -96,13 +106,29 @@ const checkPrefixes = (prefix: string, errorOutputPrefix: string) => {
   }
 };
 
-/** AWS::KinesisFirehose::DeliveryStream with an S3 destination, emulated by the local runtime. */
+/** Stream server-side encryption (DeliveryStreamEncryptionConfigurationInput), when configured. */
+const encryptionOf = (properties: Record<string, unknown>): DeliveryStreamDefinition['encryption'] => {
+  const input = properties.DeliveryStreamEncryptionConfigurationInput as
+    | { KeyType?: string; KeyARN?: string }
+    | undefined;
+  if (!input) return undefined;
+  return { keyType: input.KeyType ?? 'AWS_OWNED_CMK', ...(input.KeyARN ? { keyArn: input.KeyARN } : {}) };
+};
+
+/**
+ * AWS::KinesisFirehose::DeliveryStream (DirectPut, to S3 or OpenSearch Service), emulated by the local
+ * runtime. Its log lines name the orders it carries (describeOrder).
+ */
 export const createFirehoseDeliveryStream: Provisioner = async (
   { logicalId, properties, stack },
   runtime,
 ) => {
   const name = (properties.DeliveryStreamName as string | undefined) ?? physicalName(stack, logicalId, 64);
   const streamArn = arn(stack.pseudo, 'firehose', `deliverystream/${name}`);
+  const type = String(properties.DeliveryStreamType ?? 'DirectPut');
+  if (type !== 'DirectPut') {
+    throw new Error(`DeliveryStreamType ${type} is not emulated locally (DirectPut is)`);
+  }
   const search = properties.AmazonopensearchserviceDestinationConfiguration as
     | OpenSearchConfiguration
     | undefined;
@@ -125,28 +151,34 @@ export const createFirehoseDeliveryStream: Provisioner = async (
   }
   const buffering = (search ?? destination).BufferingHints;
   const intervalSeconds = Number(buffering?.IntervalInSeconds ?? 300);
-  const stream = new LocalDeliveryStream(
-    {
-      name,
-      arn: streamArn,
-      label: [...stack.path, logicalId].join('/'),
-      bucketName: destination.BucketARN.slice(destination.BucketARN.lastIndexOf(':') + 1),
-      prefix,
-      errorOutputPrefix,
-      bufferIntervalSeconds: intervalSeconds,
-      localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.firehoseBufferIntervalSeconds),
-      bufferSizeBytes: Number(buffering?.SizeInMBs ?? 5) * MIB,
-      compression: compression as Compression,
-      kmsKeyArn: destination.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN,
-      processor,
-      openSearch: search && openSearchDestinationOf(search, runtime),
-    },
-    {
-      s3: runtime.clients.s3,
-      invoke: (functionName, event) => runtime.functions.invoke(functionName, event),
+  const encryption = encryptionOf(properties);
+  const definition: DeliveryStreamDefinition = {
+    name,
+    arn: streamArn,
+    label: [...stack.path, logicalId].join('/'),
+    bucketName: parseArn(destination.BucketARN).resource,
+    prefix,
+    errorOutputPrefix,
+    bufferIntervalSeconds: intervalSeconds,
+    localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.firehoseBufferIntervalSeconds),
+    bufferSizeBytes: Number(buffering?.SizeInMBs ?? 5) * MIB,
+    compression: compression as Compression,
+    kmsKeyArn: destination.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN,
+    ...(destination.RoleARN ? { roleArn: destination.RoleARN } : {}),
+    processor,
+    ...(encryption ? { encryption } : {}),
+    openSearch: search && openSearchDestinationOf(search, runtime),
+  };
+  const { s3: s3Client } = runtime.clients;
+  const stream = new LocalDeliveryStream(definition, {
+    destination: createDestination(definition, {
+      s3: s3Client,
       log: runtime.log,
-    },
-  );
+      describeRecord: describeOrder,
+    }),
+    invoke: (functionName, event) => runtime.functions.invoke(functionName, event),
+    log: runtime.log,
+  });
   runtime.deliveryStreams.set(streamArn, stream);
   return { ref: name, attributes: { Arn: streamArn } };
 };

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   CognitoIdentityProviderClient,
@@ -14,6 +14,7 @@ import { RestApiServer } from '../api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, localAwsEnvironment, localClientConfig } from '../aws-config';
 import { buildFunctions } from '../build';
 import { LocalCognito } from '../cognito/local-cognito';
+import { FirehoseApiServer } from '../firehose/firehose-api-server';
 import { FunctionHost } from '../lambda/function-host';
 import { LambdaApiServer } from '../lambda/lambda-api-server';
 import { describeAcceptedOrder, type RuntimeLog } from '../log';
@@ -32,6 +33,8 @@ export interface LocalStackSettings {
   lambdaPort: number;
   /** Port of the local Cognito token endpoint and issuers; 0 picks a free port. */
   cognitoPort: number;
+  /** Port of the local Firehose API; 0 (or absent) picks a free port. */
+  firehosePort?: number;
   /** Values of template parameters (`npm start -- --parameter-overrides Key=Value ...`). */
   parameterOverrides?: Record<string, string>;
   /** Where outputs.json and the logs go. */
@@ -61,7 +64,8 @@ export interface LocalPartner {
 
 export interface LocalStack {
   /**
-   * The root stack's CloudFormation outputs plus AwsEndpointUrl, LambdaEndpointUrl and Region, and the
+   * The root stack's CloudFormation outputs plus AwsEndpointUrl, LambdaEndpointUrl, FirehoseEndpointUrl and
+   * Region, and the
    * first partner's name and local credentials (PartnerId, PartnerClientId, PartnerClientSecret,
    * PartnerApiKey): what outputs.json holds.
    */
@@ -165,10 +169,13 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
   const eventSources: LocalRuntime['eventSources'] = [];
   const lambdaApi = new LambdaApiServer(eventSources, log);
   const openSearchNodes: LocalRuntime['openSearchNodes'] = [];
-  const stopEverything = async (runtime?: LocalRuntime) => {
+  const deliveryStreams: LocalRuntime['deliveryStreams'] = new Map();
+  const firehoseApi = new FirehoseApiServer(deliveryStreams, log);
+  const stopEverything = async () => {
     await Promise.all(eventSources.map((source) => source.stop()));
-    await Promise.all([api.close(), lambdaApi.close(), cognito.close()]);
-    await Promise.all([...(runtime?.deliveryStreams.values() ?? [])].map((stream) => stream.stop()));
+    // Before the streams stop, so that nothing is put into a stream that has stopped.
+    await Promise.all([api.close(), lambdaApi.close(), cognito.close(), firehoseApi.close()]);
+    await Promise.all([...deliveryStreams.values()].map((stream) => stream.stop()));
     await functions.stop();
     await Promise.all(openSearchNodes.map((node) => node.stop()));
     await moto.stop();
@@ -178,6 +185,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
   try {
     const apiBaseUrl = await api.listen(settings.host, settings.apiPort);
     const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
+    const firehoseEndpoint = await firehoseApi.listen(settings.host, settings.firehosePort ?? 0);
     await cognito.listen(settings.host, settings.cognitoPort);
     runtime = {
       clients,
@@ -188,7 +196,7 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       eventSources,
       log,
       retryDelaySeconds: settings.retryDelaySeconds,
-      deliveryStreams: new Map(),
+      deliveryStreams,
       firehoseBufferIntervalSeconds: settings.firehoseBufferIntervalSeconds,
       stateDir: settings.stateDir,
       openSearchNodes,
@@ -218,12 +226,15 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       ...stack.outputs,
       AwsEndpointUrl: moto.endpoint,
       LambdaEndpointUrl: lambdaEndpoint,
+      FirehoseEndpointUrl: firehoseEndpoint,
       Region: settings.region,
       ...partnerOutputs(partner),
     };
     const outputsFile = join(settings.stateDir, 'outputs.json');
-    writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
-    const started = runtime;
+    // Written whole or not at all: a client polling for the file never reads half of it.
+    const partial = `${outputsFile}.${process.pid}.tmp`;
+    writeFileSync(partial, `${JSON.stringify(outputs, null, 2)}\n`);
+    renameSync(partial, outputsFile);
     return {
       outputs,
       outputsFile,
@@ -231,10 +242,10 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       runtime,
       moto,
       ...(partner ? { partner } : {}),
-      stop: () => stopEverything(started),
+      stop: stopEverything,
     };
   } catch (error) {
-    await stopEverything(runtime);
+    await stopEverything();
     throw error;
   }
 };
@@ -288,6 +299,7 @@ export const describeLocalStack = (
         ]
       : []),
     `  Lambda API        ${outputs.LambdaEndpointUrl}  event source mappings (Get, List, Update), for npm run replay`,
+    `  Firehose API      ${outputs.FirehoseEndpointUrl}  PutRecord, PutRecordBatch, DescribeDeliveryStream, ListDeliveryStreams (aws firehose --endpoint-url)`,
     ...runtime.functions.functions.map(
       (fn) =>
         `  Function          ${fn.name}  ${shown(fn.artifactDir)}  log: ${shown(runtime.functions.logFile(fn.name))}`,

@@ -8,11 +8,13 @@ import {
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
-import { LocalDeliveryStream, MAX_RECORD_BYTES } from '../../../../local/firehose/delivery-stream';
+import { MAX_RECORD_BYTES } from '../../../../local/firehose/delivery-stream';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createSnsSubscription } from '../../../../local/provisioners/sns';
 import type { LocalRuntime } from '../../../../local/stack/resources';
+import { aDeliveryStreamDefinition } from '../../../factories/delivery-stream';
 import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
+import { aLocalDeliveryStream } from '../../../helpers/delivery-stream';
 import {
   aLocalRuntime,
   awsClients,
@@ -71,19 +73,17 @@ describe('the SNS firehose subscription bridge against moto', () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const name = `archive-stream-${fixtures}`;
     const streamArn = `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/${name}`;
-    const stream = new LocalDeliveryStream(
-      {
+    const stream = aLocalDeliveryStream(
+      aDeliveryStreamDefinition({
         name,
         arn: streamArn,
         label: `Storage/${name}`,
         bucketName: bucket,
         prefix: 'orders/',
         errorOutputPrefix: 'errors/!{firehose:error-output-type}/',
-        bufferIntervalSeconds: 60,
         localBufferIntervalSeconds: 1,
-        bufferSizeBytes: 5 * 1024 * 1024,
         compression: 'UNCOMPRESSED',
-      },
+      }),
       { s3, invoke: () => Promise.reject(new Error('no processor')), log: runtime.log },
     );
     runtime.deliveryStreams.set(streamArn, stream);

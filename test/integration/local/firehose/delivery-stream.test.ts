@@ -14,12 +14,14 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
 import {
   type DeliveryStreamDefinition,
-  type ErrorOutputRecord,
-  LocalDeliveryStream,
+  type LocalDeliveryStream,
   MAX_RECORD_BYTES,
 } from '../../../../local/firehose/delivery-stream';
+import type { ErrorOutputRecord } from '../../../../local/firehose/destination';
 import { formatTimestamp } from '../../../../local/firehose/prefix';
 import { FunctionHost } from '../../../../local/lambda/function-host';
+import { aDeliveryStreamDefinition } from '../../../factories/delivery-stream';
+import { aLocalDeliveryStream } from '../../../helpers/delivery-stream';
 import {
   makeTempDir,
   type RecordedLog,
@@ -138,18 +140,12 @@ describe('LocalDeliveryStream against moto S3', () => {
       });
     }
     const log = recordingLog();
-    const stream = new LocalDeliveryStream(
-      {
+    const stream = aLocalDeliveryStream(
+      aDeliveryStreamDefinition({
         name,
-        arn: `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/${name}`,
         label: name,
         bucketName: bucket,
-        prefix: 'orders/!{timestamp:yyyy/MM/dd/HH}/',
-        errorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
-        bufferIntervalSeconds: 60,
-        localBufferIntervalSeconds: 60,
         bufferSizeBytes: 1024 * 1024,
-        compression: 'GZIP',
         kmsKeyArn,
         processor: processor && {
           functionName: `${name}-processor`,
@@ -158,7 +154,7 @@ describe('LocalDeliveryStream against moto S3', () => {
           bufferSizeBytes: processorBufferSizeBytes,
         },
         ...definition,
-      },
+      }),
       { s3, invoke: (functionName, event) => functions.invoke(functionName, event), log, retryDelayMs: 10 },
     );
     streams.push(stream);

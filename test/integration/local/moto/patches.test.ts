@@ -20,6 +20,31 @@ const probe = (): { moto: Measurement; patched: Measurement } =>
     ),
   );
 
+const runPython = (script: string) =>
+  execFileSync(join(VENV_BIN, 'python'), ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: join(PROJECT_ROOT, 'local/moto') },
+  }).trim();
+
+describe("the local moto server's cached request dispatch (local/moto/patches.py)", () => {
+  it("answers moto's own list of service modules and a response class's own method names", () => {
+    const compared = runPython(`
+import json, patches
+from moto import backends
+from moto.core import responses
+from moto.dynamodb.responses import DynamoHandler
+original = (list(backends.list_of_moto_modules()), responses.method_names_from_class(DynamoHandler))
+patches.apply()
+cached = (list(backends.list_of_moto_modules()), responses.method_names_from_class(DynamoHandler))
+print(json.dumps({"same": original == cached, "modules": len(cached[0]), "methods": len(cached[1])}))
+`);
+    const result = JSON.parse(compared) as { same: boolean; modules: number; methods: number };
+    expect(result.same).toBe(true);
+    expect(result.modules).toBeGreaterThan(100);
+    expect(result.methods).toBeGreaterThan(20);
+  });
+});
+
 describe("the local moto server's fix of the SQS send cost (local/moto/patches.py)", () => {
   let measured: ReturnType<typeof probe>;
 

@@ -13,7 +13,14 @@ import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createFirehoseDeliveryStream } from '../../../../local/provisioners/firehose';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
-import { aLocalRuntime, awsClients, makeTempDir, waitFor, writeFile } from '../../../helpers/local-runtime';
+import {
+  aLocalRuntime,
+  awsClients,
+  makeTempDir,
+  type RecordedLog,
+  waitFor,
+  writeFile,
+} from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
 
 const stack = aStackFrame({ stackName: 'prov-fh', path: ['Storage'] });
@@ -124,11 +131,13 @@ describe('the Firehose provisioner', () => {
       bufferSizeBytes: 5 * 1024 * 1024,
       compression: 'GZIP',
       kmsKeyArn,
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
       processor: {
         functionName: 'prov-fh-Transform',
         functionArn: `${transformArn}:live`,
         numberOfRetries: 2,
         bufferSizeBytes: 1024 * 1024,
+        bufferIntervalSeconds: 60,
       },
     });
   });
@@ -162,6 +171,84 @@ describe('the Firehose provisioner', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'prov-fh-archive', Key: key }));
     expect(head).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyArn });
     expect(existsSync(invocationLog) && readFileSync(invocationLog, 'utf8')).toContain('2\n');
+    const lines = (runtime.log as RecordedLog).lines.map((line) => `[${line.component}] ${line.message}`);
+    expect(lines).toContain(`[Storage/Archive] order p-1 archived in s3://prov-fh-archive/${key}`);
+    expect(lines).toContain(`[Storage/Archive] order p-2 archived in s3://prov-fh-archive/${key}`);
+  });
+
+  it('is described from the template as DescribeDeliveryStream describes an extended S3 stream', async () => {
+    const keyArn = kmsKeyArn;
+    await createFirehoseDeliveryStream(
+      toCreate('Described', {
+        DeliveryStreamType: 'DirectPut',
+        DeliveryStreamEncryptionConfigurationInput: { KeyType: 'CUSTOMER_MANAGED_CMK', KeyARN: keyArn },
+        ExtendedS3DestinationConfiguration: destination(),
+      }),
+      runtime,
+    );
+    const [stream] = runtime.deliveryStreams.values();
+    const s3Description = {
+      RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
+      BucketARN: 'arn:aws:s3:::prov-fh-archive',
+      Prefix: 'orders/!{timestamp:yyyy/MM/dd/HH}/',
+      ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
+      BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 60 },
+      CompressionFormat: 'GZIP',
+      EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: keyArn } },
+    };
+    expect(stream?.encrypted).toBe(true);
+    expect(stream?.describe()).toEqual({
+      DeliveryStreamName: 'prov-fh-Described',
+      DeliveryStreamARN: `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/prov-fh-Described`,
+      DeliveryStreamStatus: 'ACTIVE',
+      DeliveryStreamEncryptionConfiguration: {
+        KeyARN: keyArn,
+        KeyType: 'CUSTOMER_MANAGED_CMK',
+        Status: 'ENABLED',
+      },
+      DeliveryStreamType: 'DirectPut',
+      VersionId: '1',
+      CreateTimestamp: expect.any(Number),
+      Destinations: [
+        {
+          DestinationId: 'destinationId-000000000001',
+          S3DestinationDescription: s3Description,
+          ExtendedS3DestinationDescription: {
+            ...s3Description,
+            ProcessingConfiguration: {
+              Enabled: true,
+              Processors: [
+                {
+                  Type: 'Lambda',
+                  Parameters: [
+                    { ParameterName: 'LambdaArn', ParameterValue: `${transformArn}:live` },
+                    { ParameterName: 'NumberOfRetries', ParameterValue: '2' },
+                    { ParameterName: 'BufferSizeInMBs', ParameterValue: '1' },
+                    { ParameterName: 'BufferIntervalInSeconds', ParameterValue: '60' },
+                  ],
+                },
+              ],
+            },
+            S3BackupMode: 'Disabled',
+          },
+        },
+      ],
+      HasMoreDestinations: false,
+    });
+    expect(Math.abs((stream?.describe().CreateTimestamp ?? 0) * 1000 - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('refuses a stream that is not DirectPut, naming the type it emulates', async () => {
+    await expect(
+      createFirehoseDeliveryStream(
+        toCreate('FromKinesis', {
+          DeliveryStreamType: 'KinesisStreamAsSource',
+          ExtendedS3DestinationConfiguration: destination(),
+        }),
+        runtime,
+      ),
+    ).rejects.toThrow('DeliveryStreamType KinesisStreamAsSource is not emulated locally (DirectPut is)');
+    expect(runtime.deliveryStreams.size).toBe(0);
   });
 
   it.each([
@@ -324,6 +411,40 @@ describe('the Firehose provisioner', () => {
           rotation: 'OneWeek',
           retryDurationSeconds: 30,
           backupMode: 'FailedDocumentsOnly',
+          domainArn,
+        },
+      });
+    });
+
+    it('is described as DescribeDeliveryStream describes an OpenSearch Service destination', async () => {
+      await createFirehoseDeliveryStream(
+        toCreate('Described', { AmazonopensearchserviceDestinationConfiguration: searchDestination() }),
+        runtime,
+      );
+      const [stream] = runtime.deliveryStreams.values();
+      const [destination, ...others] = stream?.describe().Destinations ?? [];
+      expect(others).toEqual([]);
+      expect(destination).toEqual({
+        DestinationId: 'destinationId-000000000001',
+        AmazonopensearchserviceDestinationDescription: {
+          RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
+          DomainARN: domainArn,
+          IndexName: 'orders',
+          IndexRotationPeriod: 'OneWeek',
+          BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 60 },
+          RetryOptions: { DurationInSeconds: 30 },
+          S3BackupMode: 'FailedDocumentsOnly',
+          S3DestinationDescription: {
+            RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
+            BucketARN: 'arn:aws:s3:::prov-fh-archive',
+            Prefix: 'failed/',
+            ErrorOutputPrefix: 'failed/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
+            BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 300 },
+            CompressionFormat: 'GZIP',
+            EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: kmsKeyArn } },
+          },
+          ProcessingConfiguration: expect.objectContaining({ Enabled: true }),
+          DocumentIdOptions: { DefaultDocumentIdFormat: 'FIREHOSE_DEFAULT' },
         },
       });
     });
@@ -352,6 +473,7 @@ describe('the Firehose provisioner', () => {
         rotation: 'OneDay',
         retryDurationSeconds: 300,
         backupMode: 'FailedDocumentsOnly',
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
       });
     });
 

@@ -5,7 +5,7 @@ import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
-import { FunctionHost } from '../../../../local/lambda/function-host';
+import { DEFAULT_FUNCTION_CONCURRENCY, FunctionHost } from '../../../../local/lambda/function-host';
 import { createDynamoDbTable } from '../../../../local/provisioners/dynamodb';
 import { createKmsAlias, createKmsKey } from '../../../../local/provisioners/kms';
 import { createServerlessFunction } from '../../../../local/provisioners/serverless-function';
@@ -263,6 +263,7 @@ describe('the AWS provisioners against moto', () => {
           maximumBatchingWindowInSeconds: 0,
           reportBatchItemFailures: false,
           enabled: true,
+          maximumConcurrency: DEFAULT_FUNCTION_CONCURRENCY,
           retryDelaySeconds: 2,
         },
       ]);

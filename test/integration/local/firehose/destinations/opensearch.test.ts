@@ -10,22 +10,26 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { Client } from '@opensearch-project/opensearch';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
-import {
-  type DeliveryStreamDefinition,
-  type ErrorOutputRecord,
-  type FailedDocumentRecord,
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../../local/aws-config';
+import type {
+  DeliveryStreamDefinition,
   LocalDeliveryStream,
-  type OpenSearchDestination,
-} from '../../../../local/firehose/delivery-stream';
-import { FunctionHost } from '../../../../local/lambda/function-host';
-import { type OpenSearchNode, startOpenSearchNode } from '../../../../local/opensearch/opensearch-node';
-import { plainOpenSearchClient } from '../../../../src/adapters/opensearch-client';
-import { indexTemplateName, orderIndexTemplate, rotatedIndexName } from '../../../../src/domain/search';
-import { setUpOrderIndex } from '../../../../src/functions/search-index-setup/set-up-order-index';
-import { anOrderIndexSettings } from '../../../factories/order-index';
-import { makeTempDir, type RecordedLog, recordingLog, writeFile } from '../../../helpers/local-runtime';
-import { useMotoServer } from '../../../helpers/moto';
+} from '../../../../../local/firehose/delivery-stream';
+import type { ErrorOutputRecord } from '../../../../../local/firehose/destination';
+import type {
+  FailedDocumentRecord,
+  OpenSearchDestinationSettings,
+} from '../../../../../local/firehose/destinations/opensearch';
+import { FunctionHost } from '../../../../../local/lambda/function-host';
+import { type OpenSearchNode, startOpenSearchNode } from '../../../../../local/opensearch/opensearch-node';
+import { plainOpenSearchClient } from '../../../../../src/adapters/opensearch-client';
+import { indexTemplateName, orderIndexTemplate, rotatedIndexName } from '../../../../../src/domain/search';
+import { setUpOrderIndex } from '../../../../../src/functions/search-index-setup/set-up-order-index';
+import { aDeliveryStreamDefinition, anOpenSearchDestination } from '../../../../factories/delivery-stream';
+import { anOrderIndexSettings } from '../../../../factories/order-index';
+import { aLocalDeliveryStream } from '../../../../helpers/delivery-stream';
+import { makeTempDir, type RecordedLog, recordingLog, writeFile } from '../../../../helpers/local-runtime';
+import { useMotoServer } from '../../../../helpers/moto';
 
 // A real OpenSearch node (local/opensearch/runner) and moto's S3: without a JDK 17+ this fails and says why.
 jest.setTimeout(120_000);
@@ -53,7 +57,7 @@ const FAILED_FORMAT_KEYS = [
   'rawData',
 ].sort();
 
-describe('LocalDeliveryStream with an OpenSearch destination', () => {
+describe('a local delivery stream with an OpenSearch Service destination', () => {
   const moto = useMotoServer();
   const dir = makeTempDir('opensearch-destination');
   const home = join(dir.path, 'opensearch-home');
@@ -131,7 +135,7 @@ describe('LocalDeliveryStream with an OpenSearch destination', () => {
     transform = false,
     ...definition
   }: Partial<Omit<DeliveryStreamDefinition, 'openSearch'>> & {
-    openSearch?: Partial<OpenSearchDestination>;
+    openSearch?: Partial<OpenSearchDestinationSettings>;
     transform?: boolean;
   } = {}): Promise<Fixture> => {
     fixtures += 1;
@@ -139,18 +143,13 @@ describe('LocalDeliveryStream with an OpenSearch destination', () => {
     const bucket = `search-backup-${fixtures}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const log = recordingLog();
-    const stream = new LocalDeliveryStream(
-      {
+    const stream = aLocalDeliveryStream(
+      aDeliveryStreamDefinition({
         name,
-        arn: `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/${name}`,
         label: name,
         bucketName: bucket,
         prefix: 'failed/',
         errorOutputPrefix: 'failed/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/',
-        bufferIntervalSeconds: 60,
-        localBufferIntervalSeconds: 60,
-        bufferSizeBytes: 5 * 1024 * 1024,
-        compression: 'GZIP',
         kmsKeyArn,
         processor: transform
           ? {
@@ -160,16 +159,9 @@ describe('LocalDeliveryStream with an OpenSearch destination', () => {
               bufferSizeBytes: 1024 * 1024,
             }
           : undefined,
-        openSearch: {
-          endpoint: node.url,
-          indexName: 'orders',
-          rotation: 'OneDay',
-          retryDurationSeconds: 30,
-          backupMode: 'FailedDocumentsOnly',
-          ...openSearch,
-        },
+        openSearch: anOpenSearchDestination(node.url, openSearch),
         ...definition,
-      },
+      }),
       {
         s3,
         invoke: (functionName, event) => functions.invoke(functionName, event),
