@@ -30,12 +30,14 @@ const RATE = numberFromEnvironment('BENCH_LOCAL_STACK_RATE', 100);
 const SECONDS = numberFromEnvironment('BENCH_LOCAL_STACK_SECONDS', 60);
 const CLIENTS = numberFromEnvironment('BENCH_LOCAL_STACK_CLIENTS', 16);
 const WAITING = numberFromEnvironment('BENCH_LOCAL_STACK_WAITING', 20_000);
+/** Seconds of load before the measured run: the functions' first environments start (cold) in it. */
+const WARM_UP_SECONDS = numberFromEnvironment('BENCH_LOCAL_STACK_WARM_UP_SECONDS', 10);
 /** SPEC §6: every order in every store within 15 s of the last send; the bench waits longer to measure. */
 const DRAIN_TIMEOUT_MS = 120_000;
 const SEARCH_MINIMUM_AMOUNT = 100;
 
 export const name = 'local stack';
-export const description = `${RATE} orders/s offered for ${SECONDS} s from ${CLIENTS} keep-alive partner clients through the API of a local stack of its own (stage and partner throttles raised by --parameter-overrides); drain lag: from the last answer until every accepted order is in the table, the archive and (orders of ${SEARCH_MINIMUM_AMOUNT} or more) the index. Target (SPEC §6): >= 100 orders/s accepted, p99 <= 250 ms, every lag <= 15 s, nothing lost, at both replay queue depths.`;
+export const description = `After ${WARM_UP_SECONDS} s of warm-up, ${RATE} orders/s offered for ${SECONDS} s from ${CLIENTS} keep-alive partner clients through the API of a local stack of its own (stage and partner throttles raised by --parameter-overrides); drain lag: from the last answer until every accepted order is in the table, the archive and (orders of ${SEARCH_MINIMUM_AMOUNT} or more) the index. Target (SPEC §6): >= 100 orders/s accepted, p99 <= 250 ms, every lag <= 15 s, nothing lost, at both replay queue depths.`;
 export const columns: Record<string, string> = {
   scenario: 'scenario',
   acceptedPerSecond: 'accepted/s',
@@ -129,7 +131,12 @@ const storeCounters = (outputs: Record<string, string>) => {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? 'timed out' : round(ms / 1000, 1));
 
-const runLoad = async (stack: LocalStack, scenario: string, seed: number): Promise<Row> => {
+const runLoad = async (
+  stack: LocalStack,
+  scenario: string,
+  seed: number,
+  durationSeconds = SECONDS,
+): Promise<Row> => {
   const { outputs } = stack;
   const partner = await partnerOf(outputs);
   const nextOrder = orderGenerator({ seed });
@@ -138,7 +145,7 @@ const runLoad = async (stack: LocalStack, scenario: string, seed: number): Promi
   const checkoutUrl = `${outputs.ApiUrl}checkout`;
 
   const result: LoadResult = await driveLoad(
-    { ratePerSecond: RATE, durationSeconds: SECONDS, clients: CLIENTS },
+    { ratePerSecond: RATE, durationSeconds, clients: CLIENTS },
     async () => {
       const order = nextOrder();
       const response = await fetch(checkoutUrl, {
@@ -236,6 +243,7 @@ export const run = async (): Promise<Row[]> => {
     log: silentLog,
   });
   try {
+    await runLoad(stack, 'warm-up', 99, WARM_UP_SECONDS);
     const empty = await runLoad(stack, 'replay queue empty', 1);
     const fill = await fillReplayQueue(stack, WAITING);
     const waiting = await runLoad(stack, `${WAITING.toLocaleString('en-US')} waiting in the replay queue`, 2);

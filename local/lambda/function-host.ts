@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -70,7 +70,7 @@ class ExecutionEnvironment {
   constructor(
     private readonly definition: LocalFunction,
     private readonly baseEnvironment: Record<string, string>,
-    private readonly log: WriteStream,
+    private readonly logFile: string,
   ) {}
 
   invoke(event: unknown): Promise<InvocationResult> {
@@ -102,13 +102,10 @@ class ExecutionEnvironment {
         memoryLimitInMB: definition.memoryMb,
         logGroupName: `/aws/lambda/${definition.name}`,
         logStreamName: this.logStreamName,
+        logFile: this.logFile,
       },
-      stdout: true,
-      stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: definition.memoryMb },
     });
-    worker.stdout.pipe(this.log, { end: false });
-    worker.stderr.pipe(this.log, { end: false });
     worker.on(
       'message',
       (message: {
@@ -260,7 +257,6 @@ export const DEFAULT_FUNCTION_CONCURRENCY = 10;
 export class FunctionHost {
   private readonly environments = new Map<string, FunctionScaler>();
   private readonly definitions = new Map<string, LocalFunction>();
-  private readonly logs: WriteStream[] = [];
 
   constructor(
     /** Variables every function gets: the SDK's endpoint, region and credentials for the local stack. */
@@ -271,8 +267,7 @@ export class FunctionHost {
 
   register(definition: LocalFunction) {
     resolveHandler(definition.artifactDir, definition.handler);
-    const log = createWriteStream(join(this.logDir, `${definition.name}.log`), { flags: 'a' });
-    this.logs.push(log);
+    const log = this.logFile(definition.name);
     this.definitions.set(definition.name, definition);
     const concurrency =
       definition.reservedConcurrency ?? this.options.defaultConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY;
@@ -312,6 +307,5 @@ export class FunctionHost {
 
   async stop() {
     await Promise.all([...this.environments.values()].map((scaler) => scaler.stop()));
-    for (const log of this.logs) log.end();
   }
 }

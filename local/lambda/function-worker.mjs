@@ -1,13 +1,41 @@
 // Runs one function's handler inside a worker thread, like one Lambda execution environment: the module
 // is imported once (the cold start) and each message from the host is one invocation.
 import { randomUUID } from 'node:crypto';
+import { openSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 process.setSourceMapsEnabled(true);
 
-const { modulePath, exportName, functionName, functionArn, memoryLimitInMB, logGroupName, logStreamName } =
-  workerData;
+const {
+  modulePath,
+  exportName,
+  functionName,
+  functionArn,
+  memoryLimitInMB,
+  logGroupName,
+  logStreamName,
+  logFile,
+} = workerData;
+
+// What the function writes goes straight to its log file, as Lambda's runtime sends it to CloudWatch Logs,
+// without passing through the host's thread (which serves the API and polls the queues).
+if (logFile) {
+  const fd = openSync(logFile, 'a');
+  const writeToLog = (chunk, encoding, callback) => {
+    writeSync(
+      fd,
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8')
+        : chunk,
+    );
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (done) done();
+    return true;
+  };
+  process.stdout.write = writeToLog;
+  process.stderr.write = writeToLog;
+}
 let loadedHandler;
 
 const loadHandler = async () => {
