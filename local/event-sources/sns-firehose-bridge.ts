@@ -1,8 +1,9 @@
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { DELIVERY_STREAM } from '../firehose/delivery-stream';
 import { attributesFrom } from '../provisioners/attributes';
-import { type LocalRuntime, physicalName, type ResourceToCreate } from '../stack/resources';
+import { type LocalRuntime, type Provisioned, physicalName, type ResourceToCreate } from '../stack/resources';
 import { SqsEventSource } from './sqs-event-source';
 
 /** After this many failed deliveries a message goes to the subscription's dead-letter queue. */
@@ -35,9 +36,10 @@ const snsEnvelope = (record: SQSRecord, topicArn: string) =>
 export const bridgeFirehoseSubscription = async (
   { logicalId, properties, stack }: ResourceToCreate,
   runtime: LocalRuntime,
-) => {
+): Promise<Provisioned> => {
   const topicArn = String(properties.TopicArn);
-  const stream = runtime.deliveryStreams.get(String(properties.Endpoint));
+  const streamArn = String(properties.Endpoint);
+  const stream = runtime.handles.find(DELIVERY_STREAM, (candidate) => candidate.definition.arn === streamArn);
   if (!stream) throw new Error(`${String(properties.Endpoint)} is not a delivery stream of the local stack`);
   const { sqs, sns } = runtime.clients;
 
@@ -69,36 +71,34 @@ export const bridgeFirehoseSubscription = async (
   );
 
   const raw = String(properties.RawMessageDelivery) === 'true';
-  runtime.eventSources.push(
-    new SqsEventSource(
-      {
-        label: [...stack.path, logicalId].join('/'),
-        target: stream.definition.name,
-        queueUrl,
-        queueArn,
-        region: stack.pseudo.region,
-        batchSize: 10,
-        maximumBatchingWindowInSeconds: 0,
-        reportBatchItemFailures: true,
-        enabled: true,
-        retryDelaySeconds: runtime.retryDelaySeconds,
-        quiet: true,
-      },
-      sqs,
-      async ({ Records }) => {
-        const batchItemFailures: { itemIdentifier: string }[] = [];
-        for (const record of Records) {
-          try {
-            stream.putRecord(Buffer.from(raw ? record.body : snsEnvelope(record, topicArn), 'utf8'));
-          } catch (error) {
-            runtime.log.warn(stream.definition.label, `record refused: ${(error as Error).message}`);
-            batchItemFailures.push({ itemIdentifier: record.messageId });
-          }
+  const source = new SqsEventSource(
+    {
+      label: [...stack.path, logicalId].join('/'),
+      target: stream.definition.name,
+      queueUrl,
+      queueArn,
+      region: stack.pseudo.region,
+      batchSize: 10,
+      maximumBatchingWindowInSeconds: 0,
+      reportBatchItemFailures: true,
+      enabled: true,
+      retryDelaySeconds: runtime.settings.retryDelaySeconds,
+      quiet: true,
+    },
+    sqs,
+    async ({ Records }) => {
+      const batchItemFailures: { itemIdentifier: string }[] = [];
+      for (const record of Records) {
+        try {
+          stream.putRecord(Buffer.from(raw ? record.body : snsEnvelope(record, topicArn), 'utf8'));
+        } catch (error) {
+          runtime.log.warn(stream.definition.label, `record refused: ${(error as Error).message}`);
+          batchItemFailures.push({ itemIdentifier: record.messageId });
         }
-        return { ok: true, result: { batchItemFailures } };
-      },
-      runtime.log,
-    ),
+      }
+      return { ok: true, result: { batchItemFailures } };
+    },
+    runtime.log,
   );
-  return { ref: SubscriptionArn as string, attributes: { Arn: SubscriptionArn } };
+  return { ref: SubscriptionArn as string, attributes: { Arn: SubscriptionArn }, handles: [source] };
 };

@@ -8,8 +8,10 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { parseArn } from '../arn';
 import type { InvocationError } from '../lambda/function-host';
 import { orderIdOf, type RuntimeLog } from '../log';
+import { type HandleKind, handleKind, type ResourceHandle } from '../stack/handles';
 
 export interface SqsEventSourceSettings {
   /** For a Lambda event source mapping: its id and function, as the Lambda API shows them. */
@@ -97,12 +99,19 @@ export type BatchConsumer = (
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Event sources are found in the runtime's handles by this kind (the Lambda API serves their mappings). */
+export const SQS_EVENT_SOURCE: HandleKind<SqsEventSource> = handleKind('sqs-event-source');
+
 /**
  * Lambda's SQS event source mapping: polls the queue, gathers batches (batch size and batching window),
  * invokes the function, deletes what succeeded and leaves failures for a retry (and, past the queue's
  * maxReceiveCount, for its dead-letter queue). It can be enabled and disabled while running.
  */
-export class SqsEventSource {
+export class SqsEventSource implements ResourceHandle {
+  readonly kind = SQS_EVENT_SOURCE.kind;
+  /** Stops first: nothing new is taken from the queues while the rest shuts down. */
+  readonly stopPhase = 'intake';
+  readonly bannerPosition = 700;
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -117,6 +126,19 @@ export class SqsEventSource {
 
   get enabled() {
     return this.settings.enabled;
+  }
+
+  get name() {
+    return this.settings.label;
+  }
+
+  bannerLines() {
+    const { queueArn, target, batchSize, maximumBatchingWindowInSeconds: window } = this.settings;
+    const failures = this.settings.reportBatchItemFailures ? ', ReportBatchItemFailures' : '';
+    const state = this.enabled ? 'enabled' : 'disabled';
+    return [
+      `  SQS event source  ${parseArn(queueArn).resourceName} -> ${target} (batch ${batchSize}, window ${window} s${failures}, ${state})`,
+    ];
   }
 
   setEnabled(enabled: boolean) {

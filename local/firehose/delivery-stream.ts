@@ -3,6 +3,7 @@ import type { FirehoseTransformationEvent, FirehoseTransformationResultRecord } 
 import { parseArn } from '../arn';
 import type { InvocationResult } from '../lambda/function-host';
 import type { RuntimeLog } from '../log';
+import { type HandleKind, handleKind, type ResourceHandle } from '../stack/handles';
 import type {
   DeliveryDestination,
   DeliveryRecord,
@@ -110,13 +111,20 @@ export const invalidTransformResponse = (
     : `${expected.size - seen.size} records are missing from the response`;
 };
 
+/** Delivery streams are found in the runtime's handles by this kind (by ARN, by name). */
+export const DELIVERY_STREAM: HandleKind<LocalDeliveryStream> = handleKind('firehose-delivery-stream');
+
 /**
  * An Amazon Data Firehose delivery stream: buffers records by size and interval, calls the Lambda processor
  * with the real event and honours its answers (Ok, Dropped, ProcessingFailed, retries), and hands what
  * comes out to its destination: the transformed records to deliver, the failed ones for the error output.
  * It knows nothing of what the records hold.
  */
-export class LocalDeliveryStream {
+export class LocalDeliveryStream implements ResourceHandle {
+  readonly kind = DELIVERY_STREAM.kind;
+  /** Flushes once nothing puts records into it any more (SNS bridges and the Firehose API have stopped). */
+  readonly stopPhase = 'buffers';
+  readonly bannerPosition = 800;
   /** When the stream was created (CreateTimestamp). */
   readonly createdAt = new Date();
   private buffer: DeliveryRecord[] = [];
@@ -129,6 +137,22 @@ export class LocalDeliveryStream {
     readonly definition: DeliveryStreamDefinition,
     private readonly dependencies: DeliveryStreamDependencies,
   ) {}
+
+  get name() {
+    return this.definition.name;
+  }
+
+  /** Its line in the start-up banner: where it delivers, its processor, how it buffers. */
+  bannerLines() {
+    const stream = this.definition;
+    const processor = stream.processor ? `, transform ${stream.processor.functionName}` : '';
+    const buffering = `flushes at ${stream.bufferSizeBytes / MIB} MiB or after ${stream.localBufferIntervalSeconds} s locally; ${stream.bufferIntervalSeconds} s in AWS`;
+    const search = stream.openSearch;
+    const destination = search
+      ? `OpenSearch ${search.endpoint} index ${search.indexName} (${search.rotation}, retries ${search.retryDurationSeconds} s, backup s3://${stream.bucketName}/${stream.prefix})`
+      : `s3://${stream.bucketName}/${stream.prefix} (${stream.compression})`;
+    return [`  Firehose          ${stream.name} -> ${destination}${processor}; ${buffering}`];
+  }
 
   /** Whether the stream has server-side encryption (PutRecord's `Encrypted`). */
   get encrypted(): boolean {

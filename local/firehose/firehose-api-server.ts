@@ -5,7 +5,7 @@ import type { RuntimeLog } from '../log';
 import { closeHttp, listenHttp } from '../net';
 import { type LocalDeliveryStream, MAX_RECORD_BYTES } from './delivery-stream';
 
-/** The streams the API serves, read at each request: `LocalRuntime.deliveryStreams` (by ARN) will do. */
+/** The streams the API serves, read at each request: the runtime's (a view of its handles), or a Map by ARN. */
 export interface ServedDeliveryStreams {
   values(): Iterable<LocalDeliveryStream>;
 }

@@ -7,6 +7,11 @@ const CUSTOM_RESOURCE_RESPONSES = /^\/custom-resource-responses\/([^/]+)$/;
 
 const MAPPINGS_PATH = /^\/2015-03-31\/event-source-mappings\/?(.*)$/;
 
+/** The event sources it serves, read at each request: the runtime's (a view of its handles), or an array. */
+export interface ServedEventSources {
+  values(): Iterable<SqsEventSource>;
+}
+
 /** An event source mapping as Lambda's GetEventSourceMapping answers. */
 const describeMapping = (source: SqsEventSource) => {
   const { settings } = source;
@@ -38,7 +43,7 @@ export class LambdaApiServer {
   >();
 
   constructor(
-    private readonly sources: readonly SqsEventSource[],
+    private readonly sources: ServedEventSources,
     private readonly log: RuntimeLog,
   ) {}
 
@@ -90,7 +95,7 @@ export class LambdaApiServer {
   }
 
   private mappings() {
-    return this.sources.filter((source) => source.settings.mapping);
+    return [...this.sources.values()].filter((source) => source.settings.mapping);
   }
 
   private json(response: ServerResponse, status: number, body: unknown) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertPortFree, findFreePort, waitForHttp } from '../net';
 import { VENV_BIN } from '../paths';
@@ -36,14 +36,14 @@ export const startMotoServer = async ({ host = '127.0.0.1', port = 0, logFile }:
   // Another server on the port would answer the readiness probe in moto's place.
   if (port) await assertPortFree(host, port);
   const chosenPort = port || (await findFreePort(host));
-  const child: ChildProcess = spawn(executable, [PATCHED_SERVER, '-H', host, '-p', String(chosenPort)], {
-    stdio: ['ignore', logFile ? 'pipe' : 'ignore', logFile ? 'pipe' : 'ignore'],
-  });
-  if (logFile) {
-    const log = createWriteStream(logFile, { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-  }
+  // moto writes its request log to the file itself; its other output (errors) goes to the same file.
+  const output = logFile ? openSync(logFile, 'a') : 'ignore';
+  const child: ChildProcess = spawn(
+    executable,
+    [PATCHED_SERVER, '-H', host, '-p', String(chosenPort), ...(logFile ? ['--log-file', logFile] : [])],
+    { stdio: ['ignore', output, output] },
+  );
+  if (typeof output === 'number') closeSync(output);
   let exited = false;
   const exit = new Promise<void>((resolveExit) =>
     child.once('exit', () => {

@@ -31,13 +31,13 @@ def _operation(environ) -> str:
     return scope[3] if len(scope) > 3 else "-"
 
 
-def access_log(app):
+def access_log(app, log):
     """One line per request, `METHOD path status operation`: which calls the local stack makes, and how many."""
 
     def logged(environ, start_response):
         def start(status, headers, exc_info=None):
             line = f'{environ["REQUEST_METHOD"]} {environ.get("PATH_INFO", "/")} {status.split(" ", 1)[0]} {_operation(environ)}\n'
-            sys.stdout.write(line)
+            log.write(line)
             return start_response(status, headers, exc_info)
 
         return app(environ, start)
@@ -50,12 +50,14 @@ def main() -> None:
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--log-file", help="where the request log goes (a file, written directly: a pipe to "
+                        "the parent would cost moto a blocking write per request); none when absent")
     args = parser.parse_args()
-    # Line-buffered, so that the log shows requests as they come.
-    sys.stdout.reconfigure(line_buffering=True)
     app = DomainDispatcherApplication(create_backend_app)
+    if args.log_file:
+        app = access_log(app, open(args.log_file, "a", buffering=1, encoding="utf-8"))  # noqa: SIM115
     waitress.serve(
-        access_log(app),
+        app,
         host=args.host,
         port=args.port,
         threads=args.threads,

@@ -8,7 +8,7 @@ import {
   type CustomDomainConfigType,
   type ResourceServerScopeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 
 /**
  * Cognito user pools, domains, resource servers and app clients, created in moto (so that
@@ -152,3 +152,10 @@ export const createUserPoolClient: Provisioner = async (
     },
   };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::Cognito::UserPool', create: createUserPool },
+  { type: 'AWS::Cognito::UserPoolClient', create: createUserPoolClient },
+  { type: 'AWS::Cognito::UserPoolDomain', create: createUserPoolDomain },
+  { type: 'AWS::Cognito::UserPoolResourceServer', create: createUserPoolResourceServer },
+];

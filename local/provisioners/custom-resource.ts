@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { ArnError, parseArn } from '../arn';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 
 interface CustomResourceResponse {
   Status: 'SUCCESS' | 'FAILED';
@@ -8,6 +9,16 @@ interface CustomResourceResponse {
   PhysicalResourceId?: string;
   Data?: Record<string, unknown>;
 }
+
+/** The function a ServiceToken names: a Lambda ARN (`arn:aws:lambda:...:function:name[:alias]`) or a name. */
+const functionNameOf = (serviceToken: string) => {
+  try {
+    return parseArn(serviceToken).resourceName;
+  } catch (error) {
+    if (error instanceof ArnError) return serviceToken;
+    throw error;
+  }
+};
 
 /**
  * A custom resource (`Custom::*`, AWS::CloudFormation::CustomResource) backed by a function of the stack:
@@ -19,7 +30,7 @@ export const createCustomResource: Provisioner = async (
   runtime,
 ) => {
   const serviceToken = String(properties.ServiceToken);
-  const functionName = serviceToken.split(':')[6] ?? serviceToken;
+  const functionName = functionNameOf(serviceToken);
   const definitionOf = runtime.functions.functions.find((fn) => fn.name === functionName);
   if (!definitionOf) throw new Error(`the ServiceToken ${serviceToken} is not a function of the local stack`);
 
@@ -54,3 +65,8 @@ export const createCustomResource: Provisioner = async (
     attributes: { ...(answer.Data ?? {}) },
   };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::CloudFormation::CustomResource', create: createCustomResource },
+  { type: 'Custom::*', create: createCustomResource },
+];

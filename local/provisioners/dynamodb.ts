@@ -5,7 +5,7 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 
 const isTrue = (value: unknown) => String(value) === 'true';
 
@@ -58,3 +58,7 @@ export const createDynamoDbTable: Provisioner = async ({ logicalId, properties, 
   const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: name }));
   return { ref: name, attributes: { Arn: Table?.TableArn, StreamArn: Table?.LatestStreamArn } };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::DynamoDB::Table', create: createDynamoDbTable },
+];

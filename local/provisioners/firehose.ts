@@ -6,7 +6,14 @@ import type { OpenSearchDestinationSettings } from '../firehose/destinations/ope
 import type { Compression } from '../firehose/destinations/s3';
 import { evaluatePrefix } from '../firehose/prefix';
 import { orderIdOf } from '../log';
-import { arn, type LocalRuntime, type Provisioner, physicalName } from '../stack/resources';
+import {
+  arn,
+  type LocalRuntime,
+  type Provisioner,
+  type ProvisionerDefinition,
+  physicalName,
+} from '../stack/resources';
+import { OPENSEARCH_DOMAIN } from './opensearch';
 
 interface ProcessorParameter {
   ParameterName: string;
@@ -47,7 +54,9 @@ const openSearchDestinationOf = (
   search: OpenSearchConfiguration,
   runtime: LocalRuntime,
 ): OpenSearchDestinationSettings => {
-  const endpoint = search.ClusterEndpoint ?? runtime.openSearchDomains.get(String(search.DomainARN));
+  const endpoint =
+    search.ClusterEndpoint ??
+    runtime.handles.find(OPENSEARCH_DOMAIN, (domain) => domain.arn === String(search.DomainARN))?.url;
   if (!endpoint)
     throw new Error(`the domain ${search.DomainARN} is not an OpenSearch domain of the local stack`);
   return {
@@ -160,7 +169,7 @@ export const createFirehoseDeliveryStream: Provisioner = async (
     prefix,
     errorOutputPrefix,
     bufferIntervalSeconds: intervalSeconds,
-    localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.firehoseBufferIntervalSeconds),
+    localBufferIntervalSeconds: Math.min(intervalSeconds, runtime.settings.firehoseBufferIntervalSeconds),
     bufferSizeBytes: Number(buffering?.SizeInMBs ?? 5) * MIB,
     compression: compression as Compression,
     kmsKeyArn: destination.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN,
@@ -179,6 +188,9 @@ export const createFirehoseDeliveryStream: Provisioner = async (
     invoke: (functionName, event) => runtime.functions.invoke(functionName, event),
     log: runtime.log,
   });
-  runtime.deliveryStreams.set(streamArn, stream);
-  return { ref: name, attributes: { Arn: streamArn } };
+  return { ref: name, attributes: { Arn: streamArn }, handles: [stream] };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::KinesisFirehose::DeliveryStream', create: createFirehoseDeliveryStream },
+];

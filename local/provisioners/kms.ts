@@ -5,7 +5,7 @@ import {
   type KeySpec,
   type KeyUsageType,
 } from '@aws-sdk/client-kms';
-import type { Provisioner } from '../stack/resources';
+import type { Provisioner, ProvisionerDefinition } from '../stack/resources';
 
 export const createKmsKey: Provisioner = async ({ properties }, { clients }) => {
   const { KeyMetadata } = await clients.kms.send(
@@ -29,3 +29,8 @@ export const createKmsAlias: Provisioner = async ({ properties }, { clients }) =
   );
   return { ref: aliasName, attributes: {} };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::KMS::Key', create: createKmsKey },
+  { type: 'AWS::KMS::Alias', create: createKmsAlias },
+];

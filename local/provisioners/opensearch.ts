@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveOpenSearch } from '../opensearch/opensearch-node';
-import { arn, type Provisioner, physicalName } from '../stack/resources';
+import { type OpenSearchNode, resolveOpenSearch } from '../opensearch/opensearch-node';
+import { type BannerContext, type HandleKind, handleKind, type ResourceHandle } from '../stack/handles';
+import { arn, type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 
 /** A domain name OpenSearch Service accepts: 3-28 lowercase letters, digits and dashes. */
 const domainNameFor = (name: string) => {
@@ -11,6 +12,38 @@ const domainNameFor = (name: string) => {
   return `${lower.slice(0, 19)}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 };
 
+/** Domains are found in the runtime's handles by this kind (a delivery stream's DomainARN). */
+export const OPENSEARCH_DOMAIN: HandleKind<OpenSearchDomain> = handleKind('opensearch-domain');
+
+/** A domain of the stack and the node that serves it, stopped once the delivery streams have flushed into it. */
+export class OpenSearchDomain implements ResourceHandle {
+  readonly kind = OPENSEARCH_DOMAIN.kind;
+  readonly stopPhase = 'stores';
+  readonly bannerPosition = 900;
+
+  constructor(
+    /** The domain's name. */
+    readonly name: string,
+    readonly arn: string,
+    readonly node: OpenSearchNode,
+  ) {}
+
+  /** The node's URL, `http://host:port`: the domain's endpoint locally. */
+  get url() {
+    return this.node.url;
+  }
+
+  /** Stops the node; an external one (OPENSEARCH_URL) is left running. */
+  stop() {
+    return this.node.stop();
+  }
+
+  bannerLines({ shown, logDir }: BannerContext) {
+    const external = this.node.external ? ' (OPENSEARCH_URL)' : '';
+    return [`  OpenSearch        ${this.node.url}${external}  log: ${shown(logDir)}/opensearch-*.log`];
+  }
+}
+
 /**
  * AWS::OpenSearchService::Domain: a real OpenSearch node on this machine (or the one OPENSEARCH_URL
  * names). It starts empty, as moto does. Its DomainEndpoint is a full http:// URL (in AWS it is a bare
@@ -18,17 +51,17 @@ const domainNameFor = (name: string) => {
  */
 export const createOpenSearchDomain: Provisioner = async ({ logicalId, properties, stack }, runtime) => {
   const name = (properties.DomainName as string | undefined) ?? domainNameFor(physicalName(stack, logicalId));
-  const dataDir = join(runtime.stateDir, 'opensearch', name);
+  const { stateDir } = runtime.settings;
+  const dataDir = join(stateDir, 'opensearch', name);
   rmSync(dataDir, { recursive: true, force: true });
   runtime.log.info('opensearch', `starting OpenSearch for the domain ${name}...`);
   const node = await resolveOpenSearch({
     dataDir,
-    logFile: join(runtime.stateDir, 'logs', `opensearch-${name}.log`),
+    logFile: join(stateDir, 'logs', `opensearch-${name}.log`),
   });
-  runtime.openSearchNodes.push(node);
   const domainArn = arn(stack.pseudo, 'es', `domain/${name}`);
-  runtime.openSearchDomains.set(domainArn, node.url);
   return {
+    handles: [new OpenSearchDomain(name, domainArn, node)],
     ref: name,
     attributes: {
       Arn: domainArn,
@@ -39,3 +72,7 @@ export const createOpenSearchDomain: Provisioner = async ({ logicalId, propertie
     },
   };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::OpenSearchService::Domain', create: createOpenSearchDomain },
+];

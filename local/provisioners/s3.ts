@@ -7,7 +7,7 @@ import {
   PutPublicAccessBlockCommand,
   type ServerSideEncryptionByDefault,
 } from '@aws-sdk/client-s3';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 
 interface EncryptionRule {
   ServerSideEncryptionByDefault?: ServerSideEncryptionByDefault;
@@ -117,3 +117,8 @@ export const recordS3BucketPolicy: Provisioner = async ({ logicalId, stack }, { 
   );
   return { ref: logicalId, attributes: {} };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::S3::Bucket', create: createS3Bucket },
+  { type: 'AWS::S3::BucketPolicy', create: recordS3BucketPolicy },
+];

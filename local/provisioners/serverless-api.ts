@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RestApiAuth } from '../api/rest-api-server';
-import { type LocalRuntime, type Provisioner, physicalName } from '../stack/resources';
+import {
+  type LocalRuntime,
+  type Provisioner,
+  type ProvisionerDefinition,
+  physicalName,
+} from '../stack/resources';
 
 interface MethodSetting {
   ResourcePath?: string;
@@ -109,3 +114,8 @@ export const createGatewayResponse: Provisioner = async ({ logicalId, properties
   });
   return { ref: logicalId, attributes: {} };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::Serverless::Api', create: createServerlessApi },
+  { type: 'AWS::ApiGateway::GatewayResponse', create: createGatewayResponse },
+];

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { parseArn } from '../arn';
 import { SqsEventSource } from '../event-sources/sqs-event-source';
 import type { ResourceState } from '../stack/intrinsics';
 import {
   arn,
   type LocalRuntime,
   type Provisioner,
+  type ProvisionerDefinition,
   physicalName,
   type ResourceToCreate,
 } from '../stack/resources';
@@ -33,7 +35,7 @@ const ensureImplicitApi = ({ stack }: ResourceToCreate, runtime: LocalRuntime) =
 };
 
 const queueUrlOf = async (queueArn: string, runtime: LocalRuntime) => {
-  const [, , , , accountId, queueName] = queueArn.split(':');
+  const { accountId, resourceName: queueName } = parseArn(queueArn);
   const { QueueUrl } = await runtime.clients.sqs.send(
     new GetQueueUrlCommand({ QueueName: queueName, QueueOwnerAWSAccountId: accountId }),
   );
@@ -74,6 +76,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
 
   const events = (properties.Events as Record<string, FunctionEvent> | undefined) ?? {};
   const generated: Record<string, ResourceState> = {};
+  const handles: SqsEventSource[] = [];
   for (const [eventName, event] of Object.entries(events)) {
     const eventProperties = event.Properties ?? {};
     if (event.Type === 'Api') {
@@ -109,7 +112,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
       const mappingId = `${logicalId}${eventName}`;
       const uuid = localMappingUuid(`${stack.stackName}/${mappingId}`);
       generated[mappingId] = { ref: uuid, attributes: {} };
-      runtime.eventSources.push(
+      handles.push(
         new SqsEventSource(
           {
             mapping: { uuid, functionArn },
@@ -125,7 +128,7 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
             ).includes('ReportBatchItemFailures'),
             enabled: String(eventProperties.Enabled ?? 'true') === 'true',
             maximumConcurrency: maximumConcurrencyOf(eventProperties, runtime.functions.concurrencyOf(name)),
-            retryDelaySeconds: runtime.retryDelaySeconds,
+            retryDelaySeconds: runtime.settings.retryDelaySeconds,
           },
           runtime.clients.sqs,
           (event) => runtime.functions.invoke(name, event),
@@ -144,5 +147,15 @@ export const createServerlessFunction: Provisioner = async (resource, runtime) =
       ...(alias ? { Alias: `${functionArn}:${alias}`, Version: `${functionArn}:1` } : {}),
     },
     generated,
+    handles,
   };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  {
+    type: 'AWS::Serverless::Function',
+    create: createServerlessFunction,
+    // SAM makes CodeDeploy resources of it, whose alarms refer back to the function.
+    notEmulatedProperties: ['DeploymentPreference'],
+  },
+];

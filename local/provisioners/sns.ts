@@ -1,6 +1,6 @@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { bridgeFirehoseSubscription } from '../event-sources/sns-firehose-bridge';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 import { attributesFrom } from './attributes';
 
 const TOPIC_ATTRIBUTES = [
@@ -56,3 +56,8 @@ export const createSnsSubscription: Provisioner = async (resource, runtime) => {
   );
   return { ref: SubscriptionArn as string, attributes: { Arn: SubscriptionArn } };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::SNS::Topic', create: createSnsTopic },
+  { type: 'AWS::SNS::Subscription', create: createSnsSubscription },
+];

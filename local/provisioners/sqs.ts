@@ -3,7 +3,7 @@ import {
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 import { attributesFrom } from './attributes';
 
 /** CloudFormation properties that are SQS queue attributes of the same name. */
@@ -48,3 +48,8 @@ export const createSqsQueuePolicy: Provisioner = async ({ logicalId, properties 
   }
   return { ref: logicalId, attributes: {} };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::SQS::Queue', create: createSqsQueue },
+  { type: 'AWS::SQS::QueuePolicy', create: createSqsQueuePolicy },
+];

@@ -1,5 +1,5 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { type Provisioner, physicalName } from '../stack/resources';
+import { type Provisioner, type ProvisionerDefinition, physicalName } from '../stack/resources';
 
 export const createSsmParameter: Provisioner = async ({ logicalId, properties, stack }, { clients }) => {
   const name = (properties.Name as string | undefined) ?? `/${physicalName(stack, logicalId, 200)}`;
@@ -14,3 +14,7 @@ export const createSsmParameter: Provisioner = async ({ logicalId, properties, s
   );
   return { ref: name, attributes: { Type: properties.Type ?? 'String', Value: String(properties.Value) } };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::SSM::Parameter', create: createSsmParameter },
+];

@@ -1,6 +1,11 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { QuotaPeriod } from '../api/usage-plans';
-import { type Provisioner, physicalName, type StackFrame } from '../stack/resources';
+import {
+  type Provisioner,
+  type ProvisionerDefinition,
+  physicalName,
+  type StackFrame,
+} from '../stack/resources';
 
 /**
  * API keys, usage plans and their keys (AWS::ApiGateway::ApiKey, UsagePlan, UsagePlanKey), applied by the
@@ -99,3 +104,9 @@ export const createUsagePlanKey: Provisioner = async ({ properties }, { api }) =
   // The usage plan key's id is the API key's.
   return { ref: keyId, attributes: { Id: keyId } };
 };
+
+export const provisioners: ProvisionerDefinition[] = [
+  { type: 'AWS::ApiGateway::ApiKey', create: createApiKey },
+  { type: 'AWS::ApiGateway::UsagePlan', create: createUsagePlan },
+  { type: 'AWS::ApiGateway::UsagePlanKey', create: createUsagePlanKey },
+];

@@ -1,22 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
-import {
-  createUserPool,
-  createUserPoolClient,
-  createUserPoolDomain,
-  createUserPoolResourceServer,
-} from '../provisioners/cognito';
-import { createCustomResource } from '../provisioners/custom-resource';
-import { createDynamoDbTable } from '../provisioners/dynamodb';
-import { createFirehoseDeliveryStream } from '../provisioners/firehose';
-import { createKmsAlias, createKmsKey } from '../provisioners/kms';
-import { createOpenSearchDomain } from '../provisioners/opensearch';
-import { createS3Bucket, recordS3BucketPolicy } from '../provisioners/s3';
-import { createGatewayResponse, createServerlessApi } from '../provisioners/serverless-api';
-import { createServerlessFunction } from '../provisioners/serverless-function';
-import { createSnsSubscription, createSnsTopic } from '../provisioners/sns';
-import { createSqsQueue, createSqsQueuePolicy } from '../provisioners/sqs';
-import { createSsmParameter } from '../provisioners/ssm';
-import { createApiKey, createUsagePlan, createUsagePlanKey } from '../provisioners/usage-plans';
+import { dirname } from 'node:path';
 import { withGlobals } from '../template/globals';
 import { expandLanguageExtensions } from '../template/language-extensions';
 import { resolveParameters } from '../template/parameters';
@@ -30,7 +12,16 @@ import {
   type ResourceState,
   TemplateError,
 } from './intrinsics';
-import { arn, type LocalRuntime, type Provisioner, physicalName, type StackFrame } from './resources';
+import { defaultProvisioners, type ProvisionerRegistry } from './registry';
+import {
+  arn,
+  type LocalRuntime,
+  type Provisioned,
+  type Provisioner,
+  physicalName,
+  type ResourceToCreate,
+  type StackFrame,
+} from './resources';
 
 export interface DeployedStack {
   stackName: string;
@@ -50,46 +41,15 @@ export interface DeployOptions {
   path?: string[];
 }
 
-/** Resource kinds the local runtime creates. Everything else is recorded as not emulated. */
-const provisioners: Record<string, Provisioner> = {
-  'AWS::ApiGateway::ApiKey': createApiKey,
-  'AWS::ApiGateway::GatewayResponse': createGatewayResponse,
-  'AWS::ApiGateway::UsagePlan': createUsagePlan,
-  'AWS::ApiGateway::UsagePlanKey': createUsagePlanKey,
-  'AWS::Cognito::UserPool': createUserPool,
-  'AWS::Cognito::UserPoolClient': createUserPoolClient,
-  'AWS::Cognito::UserPoolDomain': createUserPoolDomain,
-  'AWS::Cognito::UserPoolResourceServer': createUserPoolResourceServer,
-  'AWS::DynamoDB::Table': createDynamoDbTable,
-  'AWS::KinesisFirehose::DeliveryStream': createFirehoseDeliveryStream,
-  'AWS::KMS::Alias': createKmsAlias,
-  'AWS::KMS::Key': createKmsKey,
-  'AWS::CloudFormation::CustomResource': createCustomResource,
-  'AWS::OpenSearchService::Domain': createOpenSearchDomain,
-  'AWS::Serverless::Api': createServerlessApi,
-  'AWS::Serverless::Application': async (resource, runtime) => createNestedApplication(resource, runtime),
-  'AWS::Serverless::Function': createServerlessFunction,
-  'AWS::S3::Bucket': createS3Bucket,
-  'AWS::S3::BucketPolicy': recordS3BucketPolicy,
-  'AWS::SNS::Subscription': createSnsSubscription,
-  'AWS::SSM::Parameter': createSsmParameter,
-  'AWS::SNS::Topic': createSnsTopic,
-  'AWS::SQS::Queue': createSqsQueue,
-  'AWS::SQS::QueuePolicy': createSqsQueuePolicy,
+/** The properties without those the type's provisioner leaves out (ProvisionerDefinition.notEmulatedProperties). */
+const withoutNotEmulatedProperties = (
+  type: string,
+  properties: Record<string, unknown>,
+  provisioners: ProvisionerRegistry,
+) => {
+  const left = provisioners.notEmulatedPropertiesOf(type);
+  return Object.fromEntries(Object.entries(properties).filter(([name]) => !left.includes(name)));
 };
-
-/**
- * Properties that SAM turns into resources the local stack does not run (CodeDeploy deployment groups):
- * left out locally, also when ordering creation, since they may refer back to the resource itself.
- */
-const NOT_EMULATED_PROPERTIES: Record<string, string[]> = {
-  'AWS::Serverless::Function': ['DeploymentPreference'],
-};
-
-const withoutNotEmulatedProperties = (type: string, properties: Record<string, unknown>) =>
-  Object.fromEntries(
-    Object.entries(properties).filter(([name]) => !NOT_EMULATED_PROPERTIES[type]?.includes(name)),
-  );
 
 const resolveConditions = (template: Template, scope: EvaluationScope) => {
   const pending = new Map(Object.entries(template.Conditions ?? {}));
@@ -110,11 +70,14 @@ const resolveConditions = (template: Template, scope: EvaluationScope) => {
 };
 
 /** Resources in an order where each comes after those it refers to (Ref, GetAtt, Sub, DependsOn). */
-export const creationOrder = (resources: Record<string, TemplateResource>): string[] => {
+export const creationOrder = (
+  resources: Record<string, TemplateResource>,
+  provisioners: ProvisionerRegistry = defaultProvisioners(),
+): string[] => {
   const dependencies = new Map(
     Object.entries(resources).map(([logicalId, resource]) => {
       const found = referencedLogicalIds(
-        withoutNotEmulatedProperties(resource.Type, resource.Properties ?? {}),
+        withoutNotEmulatedProperties(resource.Type, resource.Properties ?? {}, provisioners),
       );
       for (const dependency of [resource.DependsOn ?? []].flat()) found.add(dependency);
       return [logicalId, [...found].filter((id) => id in resources && id !== logicalId)] as const;
@@ -177,6 +140,20 @@ const evaluateOutput = (value: unknown, scope: EvaluationScope): string => {
   return localOrigin && https ? text.replace(/^https:\/\/[^/]+/, localOrigin) : text;
 };
 
+/**
+ * Creates one resource with its provisioner and registers the handles of what it started at once, so that
+ * the resources created next find them (a subscription, its delivery stream).
+ */
+export const provision = async (
+  provisioner: Provisioner,
+  resource: ResourceToCreate,
+  runtime: LocalRuntime,
+): Promise<Omit<Provisioned, 'handles'>> => {
+  const { handles = [], ...provisioned } = await provisioner(resource, runtime);
+  for (const handle of handles) runtime.handles.add(handle);
+  return provisioned;
+};
+
 /** Creates every resource of a template (and of its nested applications) in the local stack. */
 export const deployStack = async (options: DeployOptions, runtime: LocalRuntime): Promise<DeployedStack> => {
   const loaded = loadTemplate(options.templatePath);
@@ -204,24 +181,24 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
   const template = expandLanguageExtensions(loaded, (collection) => evaluate(collection, scope));
   resolveConditions(template, scope);
 
-  for (const logicalId of creationOrder(template.Resources)) {
+  const { provisioners } = runtime;
+  for (const logicalId of creationOrder(template.Resources, provisioners)) {
     const definition = template.Resources[logicalId] as TemplateResource;
     // Evaluated as { Condition: name } so that an unknown name is an error, not a skipped resource.
     if (definition.Condition && !evaluate({ Condition: definition.Condition }, scope)) continue;
-    const provisioner =
-      provisioners[definition.Type] ??
-      (definition.Type.startsWith('Custom::') ? createCustomResource : undefined);
+    const provisioner = provisioners.provisionerOf(definition.Type);
     if (!provisioner) {
       resources.set(logicalId, notEmulated(logicalId, definition, frame, runtime));
       continue;
     }
     const merged = withGlobals(template, logicalId, definition);
-    const properties = evaluate(withoutNotEmulatedProperties(definition.Type, merged), scope) as Record<
-      string,
-      unknown
-    >;
+    const properties = evaluate(
+      withoutNotEmulatedProperties(definition.Type, merged, provisioners),
+      scope,
+    ) as Record<string, unknown>;
     try {
-      const { generated = {}, ...state } = await provisioner(
+      const { generated = {}, ...state } = await provision(
+        provisioner,
         { logicalId, definition, properties, stack: frame },
         runtime,
       );
@@ -245,33 +222,4 @@ export const deployStack = async (options: DeployOptions, runtime: LocalRuntime)
     type: resource.Type,
   }));
   return { stackName: options.stackName, outputs, resources, declared };
-};
-
-/** AWS::Serverless::Application with a local Location: a nested stack, deployed the same way. */
-const createNestedApplication: Provisioner = async ({ logicalId, properties, stack }, runtime) => {
-  const location = properties.Location;
-  if (typeof location !== 'string') {
-    throw new TemplateError(`${logicalId}: only nested applications with a local Location run locally`);
-  }
-  const nested = await deployStack(
-    {
-      templatePath: resolve(stack.templateDir, location),
-      stackName: physicalName(stack, logicalId, 100),
-      pseudo: stack.pseudo,
-      parameterOverrides: Object.fromEntries(
-        Object.entries((properties.Parameters as Record<string, unknown> | undefined) ?? {}).map(
-          ([key, value]) => [key, Array.isArray(value) ? value.join(',') : String(value)],
-        ),
-      ),
-      buildDir: join(stack.buildDir, logicalId),
-      path: [...stack.path, logicalId],
-    },
-    runtime,
-  );
-  return {
-    ref: nested.stackName,
-    attributes: Object.fromEntries(
-      Object.entries(nested.outputs).map(([name, value]) => [`Outputs.${name}`, value]),
-    ),
-  };
 };

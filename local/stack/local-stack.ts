@@ -14,6 +14,8 @@ import { RestApiServer } from '../api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, localAwsEnvironment, localClientConfig } from '../aws-config';
 import { buildFunctions } from '../build';
 import { LocalCognito } from '../cognito/local-cognito';
+import { SQS_EVENT_SOURCE } from '../event-sources/sqs-event-source';
+import { DELIVERY_STREAM } from '../firehose/delivery-stream';
 import { FirehoseApiServer } from '../firehose/firehose-api-server';
 import { FunctionHost } from '../lambda/function-host';
 import { LambdaApiServer } from '../lambda/lambda-api-server';
@@ -21,7 +23,17 @@ import { describeAcceptedOrder, type RuntimeLog } from '../log';
 import { type MotoServer, startMotoServer } from '../moto/moto-server';
 import { PROJECT_ROOT, ROOT_TEMPLATE, SAM_BUILD_DIR } from '../paths';
 import { type DeployedStack, deployStack } from './deploy-stack';
-import type { AwsClients, LocalRuntime } from './resources';
+import { type BannerContext, HandleRegistry, type ResourceHandle } from './handles';
+import { defaultProvisioners } from './registry';
+import type { AwsClients, LocalRuntime, RuntimeSettings } from './resources';
+import {
+  cognitoHandle,
+  firehoseApiHandle,
+  functionHostHandle,
+  lambdaApiHandle,
+  motoHandle,
+  restApiHandle,
+} from './services';
 
 export interface LocalStackSettings {
   host: string;
@@ -64,10 +76,9 @@ export interface LocalPartner {
 
 export interface LocalStack {
   /**
-   * The root stack's CloudFormation outputs plus AwsEndpointUrl, LambdaEndpointUrl, FirehoseEndpointUrl and
-   * Region, and the
-   * first partner's name and local credentials (PartnerId, PartnerClientId, PartnerClientSecret,
-   * PartnerApiKey): what outputs.json holds.
+   * What outputs.json holds: the root stack's CloudFormation outputs, then the outputs of the runtime's
+   * handles (AwsEndpointUrl, LambdaEndpointUrl, FirehoseEndpointUrl, Region, and the first partner's name
+   * and local credentials: PartnerId, PartnerClientId, PartnerClientSecret, PartnerApiKey).
    */
   outputs: Record<string, string>;
   outputsFile: string;
@@ -128,12 +139,52 @@ export const partnerOutputs = (partner: LocalPartner | undefined): Record<string
       }
     : {};
 
+/** The first partner, in the banner after the token endpoint, with its credentials in outputs.json. */
+export const partnerHandle = (partner: LocalPartner): ResourceHandle => ({
+  kind: 'partner',
+  name: partner.name,
+  bannerPosition: 350,
+  bannerLines: () => [
+    `  Partner           ${partner.name}: name, client id, secret${partner.apiKey ? ' and API key' : ''} in outputs.json (PartnerId, PartnerClientId, PartnerClientSecret${partner.apiKey ? ', PartnerApiKey' : ''})`,
+    ...(partner.apiKey
+      ? [
+          '                    the API keys live in the local runtime, not in moto: take PartnerApiKey (aws apigateway get-api-key finds no key locally)',
+        ]
+      : []),
+  ],
+  outputs: () => partnerOutputs(partner),
+});
+
+/** The stack as a whole: its region (in outputs.json), and at the end of the banner its retries, what is not emulated, where the outputs are. */
+export const stackSummaryHandle = ({
+  region,
+  retryDelaySeconds,
+  notEmulated,
+  outputsFile,
+}: {
+  region: string;
+  retryDelaySeconds: number;
+  notEmulated: readonly string[];
+  outputsFile: string;
+}): ResourceHandle => ({
+  kind: 'local-stack',
+  name: region,
+  bannerPosition: 1000,
+  bannerLines: ({ shown }: BannerContext) => [
+    `  Retries           failed SQS messages are retried after ${retryDelaySeconds} s locally (in AWS: the queue's visibility timeout)`,
+    `  Not emulated      ${notEmulated.length} resources: IAM, log groups, alarms and other control-plane-only kinds (see README)`,
+    `  Outputs           ${shown(outputsFile)}`,
+  ],
+  outputs: () => ({ Region: region }),
+});
+
 export const startLocalStack = async (settings: LocalStackSettings): Promise<LocalStack> => {
   const { log } = settings;
   const logDir = join(settings.stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  const outputsFile = join(settings.stateDir, 'outputs.json');
   // Written again once everything is up: until then, nobody reads the outputs of an earlier run.
-  rmSync(join(settings.stateDir, 'outputs.json'), { force: true });
+  rmSync(outputsFile, { force: true });
 
   if (settings.build) {
     log.info('build', 'sam build (esbuild bundles, as deployed)...');
@@ -166,41 +217,37 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
   );
   const api = new RestApiServer(functions, log, { describeAccepted: describeAcceptedOrder });
   const cognito = new LocalCognito(clients.cognito, log);
-  const eventSources: LocalRuntime['eventSources'] = [];
-  const lambdaApi = new LambdaApiServer(eventSources, log);
-  const openSearchNodes: LocalRuntime['openSearchNodes'] = [];
-  const deliveryStreams: LocalRuntime['deliveryStreams'] = new Map();
-  const firehoseApi = new FirehoseApiServer(deliveryStreams, log);
-  const stopEverything = async () => {
-    await Promise.all(eventSources.map((source) => source.stop()));
-    // Before the streams stop, so that nothing is put into a stream that has stopped.
-    await Promise.all([api.close(), lambdaApi.close(), cognito.close(), firehoseApi.close()]);
-    await Promise.all([...deliveryStreams.values()].map((stream) => stream.stop()));
-    await functions.stop();
-    await Promise.all(openSearchNodes.map((node) => node.stop()));
-    await moto.stop();
-  };
+  // Everything that runs registers here, as it starts: stopping, the banner and the outputs come from it.
+  const handles = new HandleRegistry();
+  const lambdaApi = new LambdaApiServer(handles.view(SQS_EVENT_SOURCE), log);
+  const firehoseApi = new FirehoseApiServer(handles.view(DELIVERY_STREAM), log);
+  handles.add(motoHandle(moto, cognito));
+  handles.add(functionHostHandle(functions));
 
-  let runtime: LocalRuntime | undefined;
   try {
     const apiBaseUrl = await api.listen(settings.host, settings.apiPort);
-    const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
-    const firehoseEndpoint = await firehoseApi.listen(settings.host, settings.firehosePort ?? 0);
+    handles.add(restApiHandle(api));
+    handles.add(lambdaApiHandle(lambdaApi, await lambdaApi.listen(settings.host, settings.lambdaPort)));
+    handles.add(
+      firehoseApiHandle(firehoseApi, await firehoseApi.listen(settings.host, settings.firehosePort ?? 0)),
+    );
     await cognito.listen(settings.host, settings.cognitoPort);
-    runtime = {
+    handles.add(cognitoHandle(cognito));
+    const runtimeSettings: RuntimeSettings = {
+      retryDelaySeconds: settings.retryDelaySeconds,
+      firehoseBufferIntervalSeconds: settings.firehoseBufferIntervalSeconds,
+      stateDir: settings.stateDir,
+    };
+    const runtime: LocalRuntime = {
       clients,
       functions,
       api,
       apiBaseUrl,
       cognito,
-      eventSources,
       log,
-      retryDelaySeconds: settings.retryDelaySeconds,
-      deliveryStreams,
-      firehoseBufferIntervalSeconds: settings.firehoseBufferIntervalSeconds,
-      stateDir: settings.stateDir,
-      openSearchNodes,
-      openSearchDomains: new Map(),
+      settings: runtimeSettings,
+      provisioners: defaultProvisioners(),
+      handles,
       customResourceResponses: lambdaApi,
       notEmulated: [],
     };
@@ -219,18 +266,19 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       },
       runtime,
     );
-    for (const source of runtime.eventSources) await source.start();
+    await handles.startAll();
 
+    handles.add(
+      stackSummaryHandle({
+        region: settings.region,
+        retryDelaySeconds: settings.retryDelaySeconds,
+        notEmulated: runtime.notEmulated,
+        outputsFile,
+      }),
+    );
     const partner = await firstPartner(stack, runtime);
-    const outputs = {
-      ...stack.outputs,
-      AwsEndpointUrl: moto.endpoint,
-      LambdaEndpointUrl: lambdaEndpoint,
-      FirehoseEndpointUrl: firehoseEndpoint,
-      Region: settings.region,
-      ...partnerOutputs(partner),
-    };
-    const outputsFile = join(settings.stateDir, 'outputs.json');
+    if (partner) handles.add(partnerHandle(partner));
+    const outputs = { ...stack.outputs, ...handles.outputs() };
     // Written whole or not at all: a client polling for the file never reads half of it.
     const partial = `${outputsFile}.${process.pid}.tmp`;
     writeFileSync(partial, `${JSON.stringify(outputs, null, 2)}\n`);
@@ -242,15 +290,14 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
       runtime,
       moto,
       ...(partner ? { partner } : {}),
-      stop: stopEverything,
+      stop: () => handles.stopAll(),
     };
   } catch (error) {
-    await stopEverything();
+    await handles.stopAll();
     throw error;
   }
 };
 
-/** What runs where, for the start-up banner. */
 /** How to send an order: with a partner, its token first (client credentials), then the order with it. */
 const sendAnOrder = (outputs: Record<string, string>, runtime: LocalRuntime, partner?: LocalPartner) => {
   // The first POST route the partner's scopes open (POST /checkout in the root template).
@@ -269,62 +316,20 @@ const sendAnOrder = (outputs: Record<string, string>, runtime: LocalRuntime, par
   ];
 };
 
+/** What runs where, and how to send an order: the start-up banner. */
 export const describeLocalStack = (
-  { outputs, outputsFile, runtime, moto, partner }: LocalStack,
-  settings: LocalStackSettings,
+  { outputs, runtime, partner }: LocalStack,
+  settings: Pick<LocalStackSettings, 'stackName' | 'region' | 'stateDir'>,
 ) => {
-  const shown = (path: string) => relative(PROJECT_ROOT, path) || path;
-  const pools = runtime.cognito.userPools;
+  const context: BannerContext = {
+    outputs,
+    shown: (path) => relative(PROJECT_ROOT, path) || path,
+    logDir: join(settings.stateDir, 'logs'),
+  };
   const lines = [
     `Local stack "${settings.stackName}" (region ${settings.region}) is up.`,
     '',
-    `  AWS APIs (moto)   ${moto.endpoint}  SNS, SQS, DynamoDB, KMS, S3, SSM${pools.length > 0 ? ', Cognito user pools' : ''}`,
-    ...runtime.api.routeList.map(
-      (route) =>
-        `  REST API          ${outputs.ApiUrl ?? ''}  ${route.method} ${route.path} -> ${route.functionName}${route.requires ? ` (requires ${route.requires})` : ''}`,
-    ),
-    ...(pools.length > 0
-      ? [
-          `  OAuth 2.0         ${runtime.cognito.tokenUrl}  Cognito token endpoint (client credentials) of ${pools.map((pool) => pool.name).join(', ')}; issuer ${runtime.cognito.url}/<user pool id>, keys at <issuer>/.well-known/jwks.json`,
-        ]
-      : []),
-    ...(partner
-      ? [
-          `  Partner           ${partner.name}: name, client id, secret${partner.apiKey ? ' and API key' : ''} in outputs.json (PartnerId, PartnerClientId, PartnerClientSecret${partner.apiKey ? ', PartnerApiKey' : ''})`,
-          ...(partner.apiKey
-            ? [
-                '                    the API keys live in the local runtime, not in moto: take PartnerApiKey (aws apigateway get-api-key finds no key locally)',
-              ]
-            : []),
-        ]
-      : []),
-    `  Lambda API        ${outputs.LambdaEndpointUrl}  event source mappings (Get, List, Update), for npm run replay`,
-    `  Firehose API      ${outputs.FirehoseEndpointUrl}  PutRecord, PutRecordBatch, DescribeDeliveryStream, ListDeliveryStreams (aws firehose --endpoint-url)`,
-    ...runtime.functions.functions.map(
-      (fn) =>
-        `  Function          ${fn.name}  ${shown(fn.artifactDir)}  log: ${shown(runtime.functions.logFile(fn.name))}`,
-    ),
-    ...runtime.eventSources.map(({ settings: source }) => {
-      const queue = source.queueArn.split(':').pop();
-      const window = source.maximumBatchingWindowInSeconds;
-      const failures = source.reportBatchItemFailures ? ', ReportBatchItemFailures' : '';
-      return `  SQS event source  ${queue} -> ${source.target} (batch ${source.batchSize}, window ${window} s${failures}, ${source.enabled ? 'enabled' : 'disabled'})`;
-    }),
-    ...[...runtime.deliveryStreams.values()].map(({ definition: stream }) => {
-      const processor = stream.processor ? `, transform ${stream.processor.functionName}` : '';
-      const buffering = `flushes at ${stream.bufferSizeBytes / 1024 / 1024} MiB or after ${stream.localBufferIntervalSeconds} s locally; ${stream.bufferIntervalSeconds} s in AWS`;
-      const destination = stream.openSearch
-        ? `OpenSearch ${stream.openSearch.endpoint} index ${stream.openSearch.indexName} (${stream.openSearch.rotation}, retries ${stream.openSearch.retryDurationSeconds} s, backup s3://${stream.bucketName}/${stream.prefix})`
-        : `s3://${stream.bucketName}/${stream.prefix} (${stream.compression})`;
-      return `  Firehose          ${stream.name} -> ${destination}${processor}; ${buffering}`;
-    }),
-    ...runtime.openSearchNodes.map(
-      (node) =>
-        `  OpenSearch        ${node.url}${node.external ? ' (OPENSEARCH_URL)' : ''}  log: ${shown(join(settings.stateDir, 'logs'))}/opensearch-*.log`,
-    ),
-    `  Retries           failed SQS messages are retried after ${settings.retryDelaySeconds} s locally (in AWS: the queue's visibility timeout)`,
-    `  Not emulated      ${runtime.notEmulated.length} resources: IAM, log groups, alarms and other control-plane-only kinds (see README)`,
-    `  Outputs           ${shown(outputsFile)}`,
+    ...runtime.handles.bannerLines(context),
     '',
     ...sendAnOrder(outputs, runtime, partner),
     '',

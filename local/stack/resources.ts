@@ -7,13 +7,12 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { RestApiServer } from '../api/rest-api-server';
 import type { LocalCognito } from '../cognito/local-cognito';
-import type { SqsEventSource } from '../event-sources/sqs-event-source';
-import type { LocalDeliveryStream } from '../firehose/delivery-stream';
 import type { FunctionHost } from '../lambda/function-host';
 import type { RuntimeLog } from '../log';
-import type { OpenSearchNode } from '../opensearch/opensearch-node';
 import type { TemplateResource } from '../template/parse-template';
+import type { HandleRegistry, ResourceHandle } from './handles';
 import type { PseudoParameters, ResourceState } from './intrinsics';
+import type { ProvisionerRegistry } from './registry';
 
 export interface AwsClients {
   /** Cognito user pools (in moto); `LocalRuntime.cognito` is the OAuth 2.0 side moto does not serve. */
@@ -26,7 +25,21 @@ export interface AwsClients {
   ssm: SSMClient;
 }
 
-/** What the local runtime shares between stacks (the root and its nested applications). */
+/** The runtime's settings, as `npm start` was given them. */
+export interface RuntimeSettings {
+  /** Seconds before a failed SQS message is retried locally (Lambda waits for the visibility timeout). */
+  retryDelaySeconds: number;
+  /** The longest a delivery stream buffers locally (the template's interval when shorter). */
+  firehoseBufferIntervalSeconds: number;
+  /** Where the runtime keeps its files (outputs, logs, OpenSearch data). */
+  stateDir: string;
+}
+
+/**
+ * What the local runtime shares between stacks (the root and its nested applications): the services every
+ * provisioner may use, and the two registries. What a provisioner starts (event sources, delivery streams,
+ * OpenSearch nodes) is not here but in `handles`, found there by kind.
+ */
 export interface LocalRuntime {
   clients: AwsClients;
   functions: FunctionHost;
@@ -35,19 +48,12 @@ export interface LocalRuntime {
   apiBaseUrl: string;
   /** The user pools' issuers and token endpoint (the pools and clients themselves are in moto). */
   cognito: LocalCognito;
-  eventSources: SqsEventSource[];
   log: RuntimeLog;
-  retryDelaySeconds: number;
-  /** Firehose delivery streams by ARN. */
-  deliveryStreams: Map<string, LocalDeliveryStream>;
-  /** The longest a delivery stream buffers locally (the template's interval when shorter). */
-  firehoseBufferIntervalSeconds: number;
-  /** Where the runtime keeps its files (outputs, logs, OpenSearch data). */
-  stateDir: string;
-  /** OpenSearch nodes started for the stack's domains, stopped with it. */
-  openSearchNodes: OpenSearchNode[];
-  /** The URL of each OpenSearch domain of the stack, by domain ARN. */
-  openSearchDomains: Map<string, string>;
+  settings: RuntimeSettings;
+  /** How each resource type is created (one provisioner module per kind, found in local/provisioners/). */
+  provisioners: ProvisionerRegistry;
+  /** What runs for the stack: started, stopped, described in the banner and found through it. */
+  handles: HandleRegistry;
   /** Where custom resource functions send their answer (the ResponseURL). */
   customResourceResponses: {
     expect(requestId: string, timeoutMs: number): { url: string; response: Promise<unknown> };
@@ -76,13 +82,33 @@ export interface ResourceToCreate {
 }
 
 /**
- * What a provisioner created: its own Ref and GetAtt values, and those of the resources SAM generates
- * from it (such as a function's event source mapping, `<Function><Event>`).
+ * What a provisioner created: its own Ref and GetAtt values, those of the resources SAM generates from it
+ * (such as a function's event source mapping, `<Function><Event>`), and the handles of what it started
+ * (registered in `runtime.handles` as soon as it returns, so the next resource finds them there).
  */
-export type Provisioned = ResourceState & { generated?: Record<string, ResourceState> };
+export type Provisioned = ResourceState & {
+  generated?: Record<string, ResourceState>;
+  handles?: ResourceHandle[];
+};
 
 /** Creates one kind of resource in the local stack. */
 export type Provisioner = (resource: ResourceToCreate, runtime: LocalRuntime) => Promise<Provisioned>;
+
+/**
+ * One resource type a provisioner module creates. Each module of local/provisioners/ exports
+ * `provisioners: ProvisionerDefinition[]`; the registry finds them there.
+ */
+export interface ProvisionerDefinition {
+  /** The CloudFormation type, e.g. `AWS::SQS::Queue`; a trailing `*` takes every type it begins (`Custom::*`). */
+  type: string;
+  create: Provisioner;
+  /**
+   * Properties the local stack leaves out: not evaluated, not passed to `create`, not followed when
+   * ordering creation (SAM turns a function's DeploymentPreference into CodeDeploy resources that refer
+   * back to the function).
+   */
+  notEmulatedProperties?: string[];
+}
 
 const MAX_NAME = 80;
 

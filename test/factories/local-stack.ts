@@ -1,4 +1,5 @@
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/aws-config';
+import { OpenSearchDomain } from '../../local/provisioners/opensearch';
 import type { ResourceToCreate, StackFrame } from '../../local/stack/resources';
 
 /**
@@ -40,3 +41,25 @@ export const aResourceToCreate = (
   properties,
   stack,
 });
+
+/**
+ * An OpenSearch domain of the local stack, as its provisioner registers it in the runtime's handles, served
+ * by a node that is not started here (at `url`; `stop` does nothing, as for OPENSEARCH_URL's).
+ */
+export const anOpenSearchDomain = ({
+  name = 'local-test-search',
+  arn = `arn:aws:es:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:domain/${name}`,
+  url = 'http://127.0.0.1:9200',
+  external = false,
+}: {
+  name?: string;
+  arn?: string;
+  url?: string;
+  external?: boolean;
+} = {}) =>
+  new OpenSearchDomain(name, arn, {
+    url,
+    external,
+    stop: async () => undefined,
+    kill: async () => undefined,
+  });

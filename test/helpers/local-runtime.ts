@@ -13,7 +13,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { RestApiServer } from '../../local/api/rest-api-server';
 import { LocalCognito } from '../../local/cognito/local-cognito';
 import type { RuntimeLog } from '../../local/log';
-import type { AwsClients, LocalRuntime } from '../../local/stack/resources';
+import { HandleRegistry } from '../../local/stack/handles';
+import { defaultProvisioners } from '../../local/stack/registry';
+import type { AwsClients, LocalRuntime, RuntimeSettings } from '../../local/stack/resources';
 
 /** A fresh directory under the OS temp dir; removed by `remove()`. */
 export const makeTempDir = (prefix: string) => {
@@ -75,23 +77,28 @@ export const awsClients = (config: object): AwsClients => ({
 });
 
 /**
- * A LocalRuntime for tests of provisioners and stacks: quiet, short delays, nothing registered yet. Its
- * Cognito endpoint does not listen unless the test makes it (`runtime.cognito.listen(...)`).
+ * A LocalRuntime for tests of provisioners and stacks: quiet, short delays, the provisioners of
+ * local/provisioners/, no handles yet. Its Cognito endpoint does not listen unless the test makes it
+ * (`runtime.cognito.listen(...)`). `settings` are merged with the defaults (1 s retries and buffering, a
+ * fresh state directory).
  */
-export const aLocalRuntime = (
-  parts: Pick<LocalRuntime, 'clients' | 'functions'> & Partial<LocalRuntime>,
-): LocalRuntime => ({
+export const aLocalRuntime = ({
+  settings,
+  ...parts
+}: Pick<LocalRuntime, 'clients' | 'functions'> &
+  Partial<Omit<LocalRuntime, 'settings'>> & { settings?: Partial<RuntimeSettings> }): LocalRuntime => ({
   api: new RestApiServer(parts.functions, recordingLog()),
   apiBaseUrl: 'http://127.0.0.1:3999/',
   cognito: new LocalCognito(parts.clients.cognito, recordingLog()),
-  eventSources: [],
   log: recordingLog(),
-  retryDelaySeconds: 1,
-  deliveryStreams: new Map(),
-  firehoseBufferIntervalSeconds: 1,
-  stateDir: mkdtempSync(join(tmpdir(), 'local-runtime-')),
-  openSearchNodes: [],
-  openSearchDomains: new Map(),
+  settings: {
+    retryDelaySeconds: 1,
+    firehoseBufferIntervalSeconds: 1,
+    ...settings,
+    stateDir: settings?.stateDir ?? mkdtempSync(join(tmpdir(), 'local-runtime-')),
+  },
+  provisioners: defaultProvisioners(),
+  handles: new HandleRegistry(),
   customResourceResponses: {
     expect: () => {
       throw new Error('This test runtime serves no custom resource responses');
@@ -100,6 +107,19 @@ export const aLocalRuntime = (
   notEmulated: [],
   ...parts,
 });
+
+/**
+ * Stops what the runtime's provisioners started (event sources, delivery streams, OpenSearch nodes, and
+ * any other handle), phase by phase as the local stack does, and forgets them: for tests that share a
+ * runtime between cases.
+ */
+export const stopHandles = async ({ handles }: Pick<LocalRuntime, 'handles'>) => {
+  try {
+    await handles.stopAll();
+  } finally {
+    for (const handle of handles.all) handles.remove(handle);
+  }
+};
 
 /**
  * Clients whose every call fails at once (nothing listens on port 9): for tests of logic that must not

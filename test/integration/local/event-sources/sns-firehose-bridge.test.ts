@@ -8,9 +8,11 @@ import {
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { SQS_EVENT_SOURCE } from '../../../../local/event-sources/sqs-event-source';
 import { MAX_RECORD_BYTES } from '../../../../local/firehose/delivery-stream';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createSnsSubscription } from '../../../../local/provisioners/sns';
+import { provision } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import { aDeliveryStreamDefinition } from '../../../factories/delivery-stream';
 import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
@@ -21,6 +23,7 @@ import {
   makeTempDir,
   type RecordedLog,
   recordingLog,
+  stopHandles,
   waitFor,
 } from '../../../helpers/local-runtime';
 import { useMotoServer } from '../../../helpers/moto';
@@ -38,14 +41,11 @@ describe('the SNS firehose subscription bridge against moto', () => {
       clients: awsClients(moto.clientConfig()),
       functions: new FunctionHost(moto.environment(), dir.path),
       log: recordingLog(),
-      retryDelaySeconds: 1,
     });
   });
 
   afterEach(async () => {
-    await Promise.all(runtime.eventSources.splice(0).map((source) => source.stop()));
-    await Promise.all([...runtime.deliveryStreams.values()].map((stream) => stream.stop()));
-    runtime.deliveryStreams.clear();
+    await stopHandles(runtime);
   });
 
   afterAll(async () => {
@@ -86,9 +86,10 @@ describe('the SNS firehose subscription bridge against moto', () => {
       }),
       { s3, invoke: () => Promise.reject(new Error('no processor')), log: runtime.log },
     );
-    runtime.deliveryStreams.set(streamArn, stream);
+    runtime.handles.add(stream);
 
-    const created = await createSnsSubscription(
+    const created = await provision(
+      createSnsSubscription,
       aResourceToCreate(
         `Archive${fixtures}`,
         'AWS::SNS::Subscription',
@@ -104,7 +105,7 @@ describe('the SNS firehose subscription bridge against moto', () => {
       ),
       runtime,
     );
-    const [source] = runtime.eventSources;
+    const [source] = runtime.handles.ofKind(SQS_EVENT_SOURCE);
     await source?.start();
 
     /** What the stream wrote so far: one entry per object. */
@@ -139,7 +140,7 @@ describe('the SNS firehose subscription bridge against moto', () => {
       RawMessageDelivery: 'true',
     });
     expect(Attributes?.Endpoint).toMatch(/:bridge-Archive\d+-FirehoseBridge$/);
-    expect(runtime.eventSources.map((source) => source.settings)).toEqual([
+    expect(runtime.handles.ofKind(SQS_EVENT_SOURCE).map((source) => source.settings)).toEqual([
       expect.objectContaining({
         label: `Storage/Archive${fixtures}`,
         target: fixture.stream.definition.name,
@@ -239,7 +240,8 @@ describe('the SNS firehose subscription bridge against moto', () => {
 
   it('refuses a firehose subscription whose endpoint is not a delivery stream of the local stack', async () => {
     await expect(
-      createSnsSubscription(
+      provision(
+        createSnsSubscription,
         aResourceToCreate(
           'Nowhere',
           'AWS::SNS::Subscription',
@@ -253,6 +255,6 @@ describe('the SNS firehose subscription bridge against moto', () => {
         runtime,
       ),
     ).rejects.toThrow('deliverystream/absent is not a delivery stream of the local stack');
-    expect(runtime.eventSources).toEqual([]);
+    expect(runtime.handles.ofKind(SQS_EVENT_SOURCE)).toEqual([]);
   });
 });

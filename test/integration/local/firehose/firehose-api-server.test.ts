@@ -18,10 +18,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { DELIVERY_STREAM } from '../../../../local/firehose/delivery-stream';
 import { FirehoseApiServer } from '../../../../local/firehose/firehose-api-server';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createFirehoseDeliveryStream } from '../../../../local/provisioners/firehose';
 import { createSnsSubscription } from '../../../../local/provisioners/sns';
+import { provision } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
@@ -30,6 +32,7 @@ import {
   makeTempDir,
   type RecordedLog,
   recordingLog,
+  stopHandles,
   waitFor,
   writeFile,
 } from '../../../helpers/local-runtime';
@@ -74,7 +77,7 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
       clients: awsClients(moto.clientConfig()),
       functions,
       log: recordingLog(),
-      firehoseBufferIntervalSeconds: 1,
+      settings: { firehoseBufferIntervalSeconds: 1 },
     });
     const { KeyMetadata } = await runtime.clients.kms.send(new CreateKeyCommand({}));
     kmsKeyArn = KeyMetadata?.Arn as string;
@@ -82,7 +85,8 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
     await runtime.clients.s3.send(new CreateBucketCommand({ Bucket: 'fh-api-plain' }));
 
     // The storage pipeline's stream, as the template declares it, and a bare one beside it.
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       aResourceToCreate(
         'DeliveryStream',
         'AWS::KinesisFirehose::DeliveryStream',
@@ -113,7 +117,8 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
       ),
       runtime,
     );
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       aResourceToCreate(
         'Plain',
         'AWS::KinesisFirehose::DeliveryStream',
@@ -126,15 +131,14 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
       runtime,
     );
 
-    server = new FirehoseApiServer(runtime.deliveryStreams, runtime.log);
+    server = new FirehoseApiServer(runtime.handles.view(DELIVERY_STREAM), runtime.log);
     firehose = new FirehoseClient({ ...moto.clientConfig(), endpoint: await server.listen('127.0.0.1', 0) });
   });
 
   afterAll(async () => {
     firehose?.destroy();
     await server?.close();
-    await Promise.all(runtime.eventSources.map((source) => source.stop()));
-    await Promise.all([...runtime.deliveryStreams.values()].map((stream) => stream.stop()));
+    await stopHandles(runtime);
     await runtime.functions.stop();
     dir.remove();
   });
@@ -204,7 +208,8 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
   it("puts records into the same stream as the topic's firehose subscription", async () => {
     const { sns } = runtime.clients;
     const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: 'fh-api-orders' }));
-    await createSnsSubscription(
+    await provision(
+      createSnsSubscription,
       aResourceToCreate(
         'ArchiveSubscription',
         'AWS::SNS::Subscription',
@@ -218,7 +223,7 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
       ),
       runtime,
     );
-    for (const source of runtime.eventSources) await source.start();
+    await runtime.handles.startAll();
 
     await sns.send(
       new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ id: 'sns-1', amount: 1 }) }),
@@ -314,9 +319,7 @@ describe('the local Firehose API against streams delivering to moto S3', () => {
     await expect(put).rejects.toThrow(
       /^PutRecordBatch takes at most 4 MiB \(4194304 bytes\) of record data per request; these 5 records have \d+ bytes\. Split the batch\.$/,
     );
-    const stream = [...runtime.deliveryStreams.values()].find(
-      (candidate) => candidate.definition.name === 'orders-archive',
-    );
+    const stream = runtime.handles.find(DELIVERY_STREAM, (candidate) => candidate.name === 'orders-archive');
     await stream?.flush();
     const keys = await keysIn('fh-api-archive', 'orders/');
     for (const key of keys) {

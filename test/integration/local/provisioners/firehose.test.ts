@@ -9,15 +9,19 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { DELIVERY_STREAM } from '../../../../local/firehose/delivery-stream';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { createFirehoseDeliveryStream } from '../../../../local/provisioners/firehose';
+import type { OpenSearchDomain } from '../../../../local/provisioners/opensearch';
+import { provision } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
-import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
+import { anOpenSearchDomain, aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
   aLocalRuntime,
   awsClients,
   makeTempDir,
   type RecordedLog,
+  stopHandles,
   waitFor,
   writeFile,
 } from '../../../helpers/local-runtime';
@@ -66,7 +70,7 @@ describe('the Firehose provisioner', () => {
     runtime = aLocalRuntime({
       clients: awsClients(moto.clientConfig()),
       functions,
-      firehoseBufferIntervalSeconds: 2,
+      settings: { firehoseBufferIntervalSeconds: 2 },
     });
     const { KeyMetadata } = await runtime.clients.kms.send(new CreateKeyCommand({}));
     kmsKeyArn = KeyMetadata?.Arn as string;
@@ -74,9 +78,11 @@ describe('the Firehose provisioner', () => {
   });
 
   afterEach(async () => {
-    await Promise.all([...runtime.deliveryStreams.values()].map((stream) => stream.stop()));
-    runtime.deliveryStreams.clear();
+    await stopHandles(runtime);
   });
+
+  /** The delivery streams the provisioner registered in the runtime's handles. */
+  const streams = () => runtime.handles.ofKind(DELIVERY_STREAM);
 
   afterAll(async () => {
     await runtime.functions.stop();
@@ -110,7 +116,8 @@ describe('the Firehose provisioner', () => {
   });
 
   it('creates a local stream from the template, registered by ARN, with Ref its name and GetAtt Arn', async () => {
-    const created = await createFirehoseDeliveryStream(
+    const created = await provision(
+      createFirehoseDeliveryStream,
       toCreate('DeliveryStream', {
         DeliveryStreamType: 'DirectPut',
         ExtendedS3DestinationConfiguration: destination(),
@@ -119,7 +126,9 @@ describe('the Firehose provisioner', () => {
     );
     const arn = `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/prov-fh-DeliveryStream`;
     expect(created).toEqual({ ref: 'prov-fh-DeliveryStream', attributes: { Arn: arn } });
-    expect(runtime.deliveryStreams.get(arn)?.definition).toEqual({
+    expect(
+      runtime.handles.find(DELIVERY_STREAM, (stream) => stream.definition.arn === arn)?.definition,
+    ).toEqual({
       name: 'prov-fh-DeliveryStream',
       arn,
       label: 'Storage/DeliveryStream',
@@ -143,15 +152,19 @@ describe('the Firehose provisioner', () => {
   });
 
   it('delivers through the local processor within the capped interval, gzipped and with SSE-KMS', async () => {
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       toCreate('Archive', {
         DeliveryStreamName: 'named-archive',
         ExtendedS3DestinationConfiguration: destination(),
       }),
       runtime,
     );
-    const stream = runtime.deliveryStreams.get(
-      `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/named-archive`,
+    const stream = runtime.handles.find(
+      DELIVERY_STREAM,
+      ({ definition }) =>
+        definition.arn ===
+        `arn:aws:firehose:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:deliverystream/named-archive`,
     );
     stream?.putRecord(Buffer.from('{"id":"p-1","text":"quiet"}'));
     stream?.putRecord(Buffer.from('{"id":"p-2","text":"calm"}'));
@@ -178,7 +191,8 @@ describe('the Firehose provisioner', () => {
 
   it('is described from the template as DescribeDeliveryStream describes an extended S3 stream', async () => {
     const keyArn = kmsKeyArn;
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       toCreate('Described', {
         DeliveryStreamType: 'DirectPut',
         DeliveryStreamEncryptionConfigurationInput: { KeyType: 'CUSTOMER_MANAGED_CMK', KeyARN: keyArn },
@@ -186,7 +200,7 @@ describe('the Firehose provisioner', () => {
       }),
       runtime,
     );
-    const [stream] = runtime.deliveryStreams.values();
+    const [stream] = streams();
     const s3Description = {
       RoleARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/delivery`,
       BucketARN: 'arn:aws:s3:::prov-fh-archive',
@@ -240,7 +254,8 @@ describe('the Firehose provisioner', () => {
 
   it('refuses a stream that is not DirectPut, naming the type it emulates', async () => {
     await expect(
-      createFirehoseDeliveryStream(
+      provision(
+        createFirehoseDeliveryStream,
         toCreate('FromKinesis', {
           DeliveryStreamType: 'KinesisStreamAsSource',
           ExtendedS3DestinationConfiguration: destination(),
@@ -248,7 +263,7 @@ describe('the Firehose provisioner', () => {
         runtime,
       ),
     ).rejects.toThrow('DeliveryStreamType KinesisStreamAsSource is not emulated locally (DirectPut is)');
-    expect(runtime.deliveryStreams.size).toBe(0);
+    expect(streams().length).toBe(0);
   });
 
   it.each([
@@ -258,7 +273,8 @@ describe('the Firehose provisioner', () => {
   ])(
     'buffers locally for the template interval when it is %s, and for the cap otherwise',
     async (_, interval, local) => {
-      await createFirehoseDeliveryStream(
+      await provision(
+        createFirehoseDeliveryStream,
         toCreate(`Interval${interval}`, {
           ExtendedS3DestinationConfiguration: destination({
             BufferingHints: { IntervalInSeconds: interval, SizeInMBs: 1 },
@@ -266,7 +282,7 @@ describe('the Firehose provisioner', () => {
         }),
         runtime,
       );
-      const [stream] = runtime.deliveryStreams.values();
+      const [stream] = streams();
       expect(stream?.definition).toMatchObject({
         bufferIntervalSeconds: Number(interval),
         localBufferIntervalSeconds: local,
@@ -276,13 +292,14 @@ describe('the Firehose provisioner', () => {
   );
 
   it('uses Firehose defaults without buffering hints, compression, encryption or processor', async () => {
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       toCreate('Bare', {
         S3DestinationConfiguration: { BucketARN: 'arn:aws:s3:::prov-fh-archive', RoleARN: 'arn:role' },
       }),
       runtime,
     );
-    const [stream] = runtime.deliveryStreams.values();
+    const [stream] = streams();
     expect(stream?.definition).toMatchObject({
       prefix: '',
       errorOutputPrefix: '',
@@ -296,7 +313,8 @@ describe('the Firehose provisioner', () => {
   });
 
   it('ignores a processing configuration that is not enabled', async () => {
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       toCreate('Disabled', {
         ExtendedS3DestinationConfiguration: destination({
           ProcessingConfiguration: { ...destination().ProcessingConfiguration, Enabled: false },
@@ -304,7 +322,7 @@ describe('the Firehose provisioner', () => {
       }),
       runtime,
     );
-    const [stream] = runtime.deliveryStreams.values();
+    const [stream] = streams();
     expect(stream?.definition.processor).toBeUndefined();
   });
 
@@ -312,14 +330,15 @@ describe('the Firehose provisioner', () => {
     'refuses %s compression, naming the ones it emulates',
     async (format) => {
       await expect(
-        createFirehoseDeliveryStream(
+        provision(
+          createFirehoseDeliveryStream,
           toCreate('Zipped', {
             ExtendedS3DestinationConfiguration: destination({ CompressionFormat: format }),
           }),
           runtime,
         ),
       ).rejects.toThrow(`CompressionFormat ${format} is not emulated locally (GZIP and UNCOMPRESSED are)`);
-      expect(runtime.deliveryStreams.size).toBe(0);
+      expect(streams().length).toBe(0);
     },
   );
 
@@ -332,12 +351,13 @@ describe('the Firehose provisioner', () => {
       ParameterValue: elsewhere,
     };
     await expect(
-      createFirehoseDeliveryStream(
+      provision(
+        createFirehoseDeliveryStream,
         toCreate('Foreign', { ExtendedS3DestinationConfiguration: properties }),
         runtime,
       ),
     ).rejects.toThrow(`the processor ${elsewhere} is not a function of the local stack`);
-    expect(runtime.deliveryStreams.size).toBe(0);
+    expect(streams().length).toBe(0);
   });
 
   it.each([
@@ -350,21 +370,25 @@ describe('the Firehose provisioner', () => {
       { AmazonopensearchserviceDestinationConfiguration: { IndexName: 'orders' } },
     ],
   ])('refuses %s, naming the destinations it emulates', async (_, properties) => {
-    await expect(createFirehoseDeliveryStream(toCreate('Elsewhere', properties), runtime)).rejects.toThrow(
-      'only S3 and OpenSearch Service destinations are emulated locally',
-    );
-    expect(runtime.deliveryStreams.size).toBe(0);
+    await expect(
+      provision(createFirehoseDeliveryStream, toCreate('Elsewhere', properties), runtime),
+    ).rejects.toThrow('only S3 and OpenSearch Service destinations are emulated locally');
+    expect(streams().length).toBe(0);
   });
 
   describe('with an OpenSearch Service destination', () => {
     const domainArn = `arn:aws:es:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:domain/prov-fh-search`;
 
+    let domain: OpenSearchDomain;
+
     beforeEach(() => {
-      runtime.openSearchDomains.set(domainArn, 'http://127.0.0.1:9299');
+      domain = runtime.handles.add(
+        anOpenSearchDomain({ name: 'prov-fh-search', arn: domainArn, url: 'http://127.0.0.1:9299' }),
+      );
     });
 
     afterEach(() => {
-      runtime.openSearchDomains.clear();
+      runtime.handles.remove(domain);
     });
 
     /** The search pipeline's stream, as CloudFormation passes its properties. */
@@ -389,11 +413,12 @@ describe('the Firehose provisioner', () => {
     });
 
     it("indexes into the stack's domain, backing up to its S3Configuration, with the stream's processor", async () => {
-      await createFirehoseDeliveryStream(
+      await provision(
+        createFirehoseDeliveryStream,
         toCreate('Search', { AmazonopensearchserviceDestinationConfiguration: searchDestination() }),
         runtime,
       );
-      const [stream] = runtime.deliveryStreams.values();
+      const [stream] = streams();
       expect(stream?.definition).toMatchObject({
         name: 'prov-fh-Search',
         bucketName: 'prov-fh-archive',
@@ -417,11 +442,12 @@ describe('the Firehose provisioner', () => {
     });
 
     it('is described as DescribeDeliveryStream describes an OpenSearch Service destination', async () => {
-      await createFirehoseDeliveryStream(
+      await provision(
+        createFirehoseDeliveryStream,
         toCreate('Described', { AmazonopensearchserviceDestinationConfiguration: searchDestination() }),
         runtime,
       );
-      const [stream] = runtime.deliveryStreams.values();
+      const [stream] = streams();
       const [destination, ...others] = stream?.describe().Destinations ?? [];
       expect(others).toEqual([]);
       expect(destination).toEqual({
@@ -457,7 +483,8 @@ describe('the Firehose provisioner', () => {
         S3BackupMode: ____,
         ...rest
       } = searchDestination();
-      await createFirehoseDeliveryStream(
+      await provision(
+        createFirehoseDeliveryStream,
         toCreate('Cluster', {
           AmazonopensearchserviceDestinationConfiguration: {
             ...rest,
@@ -466,7 +493,7 @@ describe('the Firehose provisioner', () => {
         }),
         runtime,
       );
-      const [stream] = runtime.deliveryStreams.values();
+      const [stream] = streams();
       expect(stream?.definition.openSearch).toEqual({
         endpoint: 'http://127.0.0.1:9298',
         indexName: 'orders',
@@ -478,7 +505,8 @@ describe('the Firehose provisioner', () => {
     });
 
     it('backs up every document with S3BackupMode AllDocuments', async () => {
-      await createFirehoseDeliveryStream(
+      await provision(
+        createFirehoseDeliveryStream,
         toCreate('All', {
           AmazonopensearchserviceDestinationConfiguration: searchDestination({
             S3BackupMode: 'AllDocuments',
@@ -486,21 +514,22 @@ describe('the Firehose provisioner', () => {
         }),
         runtime,
       );
-      const [stream] = runtime.deliveryStreams.values();
+      const [stream] = streams();
       expect(stream?.definition.openSearch?.backupMode).toBe('AllDocuments');
     });
 
     it('refuses a domain that is not one of the local stack', async () => {
       const foreign = `arn:aws:es:${LOCAL_REGION}:999999999999:domain/elsewhere`;
       await expect(
-        createFirehoseDeliveryStream(
+        provision(
+          createFirehoseDeliveryStream,
           toCreate('Foreign', {
             AmazonopensearchserviceDestinationConfiguration: searchDestination({ DomainARN: foreign }),
           }),
           runtime,
         ),
       ).rejects.toThrow(`the domain ${foreign} is not an OpenSearch domain of the local stack`);
-      expect(runtime.deliveryStreams.size).toBe(0);
+      expect(streams().length).toBe(0);
     });
   });
 
@@ -532,21 +561,23 @@ describe('the Firehose provisioner', () => {
     ],
   ])('refuses %s when the stream is created, not at its first delivery', async (_, overrides, message) => {
     await expect(
-      createFirehoseDeliveryStream(
+      provision(
+        createFirehoseDeliveryStream,
         toCreate('Prefixed', { ExtendedS3DestinationConfiguration: destination(overrides) }),
         runtime,
       ),
     ).rejects.toThrow(message);
-    expect(runtime.deliveryStreams.size).toBe(0);
+    expect(streams().length).toBe(0);
   });
 
   it('takes a prefix without expressions and no ErrorOutputPrefix, as Firehose does', async () => {
-    await createFirehoseDeliveryStream(
+    await provision(
+      createFirehoseDeliveryStream,
       toCreate('Plain', {
         ExtendedS3DestinationConfiguration: destination({ Prefix: 'plain/', ErrorOutputPrefix: undefined }),
       }),
       runtime,
     );
-    expect(runtime.deliveryStreams.size).toBe(1);
+    expect(streams().length).toBe(1);
   });
 });

@@ -5,12 +5,14 @@ import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { SQS_EVENT_SOURCE } from '../../../../local/event-sources/sqs-event-source';
 import { DEFAULT_FUNCTION_CONCURRENCY, FunctionHost } from '../../../../local/lambda/function-host';
 import { createDynamoDbTable } from '../../../../local/provisioners/dynamodb';
 import { createKmsAlias, createKmsKey } from '../../../../local/provisioners/kms';
 import { createServerlessFunction } from '../../../../local/provisioners/serverless-function';
 import { createSnsSubscription, createSnsTopic } from '../../../../local/provisioners/sns';
 import { createSqsQueue, createSqsQueuePolicy } from '../../../../local/provisioners/sqs';
+import { provision } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import { aResourceToCreate, aStackFrame } from '../../../factories/local-stack';
 import {
@@ -42,9 +44,8 @@ describe('the AWS provisioners against moto', () => {
       functions,
       api: new RestApiServer(functions, recordingLog()),
       apiBaseUrl: 'http://127.0.0.1:3999/',
-      eventSources: [],
       log: recordingLog(),
-      retryDelaySeconds: 2,
+      settings: { retryDelaySeconds: 2 },
     });
   });
 
@@ -238,7 +239,8 @@ describe('the AWS provisioners against moto', () => {
       const queue = await createSqsQueue(toCreate('Work', 'AWS::SQS::Queue', {}), runtime);
       const buildDir = join(dir.path, 'build');
       writeFile(buildDir, 'Worker/index.mjs', 'export const handler = async () => ({});');
-      await createServerlessFunction(
+      await provision(
+        createServerlessFunction,
         {
           ...toCreate('Worker', 'AWS::Serverless::Function', {
             Handler: 'index.handler',
@@ -248,7 +250,7 @@ describe('the AWS provisioners against moto', () => {
         },
         runtime,
       );
-      expect(runtime.eventSources.map((source) => source.settings)).toEqual([
+      expect(runtime.handles.ofKind(SQS_EVENT_SOURCE).map((source) => source.settings)).toEqual([
         {
           label: 'Nested/Worker',
           target: 'prov-Worker',

@@ -14,6 +14,7 @@ import {
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { RestApiServer } from '../../../../local/api/rest-api-server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { SQS_EVENT_SOURCE } from '../../../../local/event-sources/sqs-event-source';
 import { DEFAULT_FUNCTION_CONCURRENCY, FunctionHost } from '../../../../local/lambda/function-host';
 import { type DeployedStack, deployStack } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
@@ -42,9 +43,7 @@ describe('deployStack against moto', () => {
       functions,
       api,
       apiBaseUrl: await api.listen('127.0.0.1', 0),
-      eventSources: [],
       log,
-      retryDelaySeconds: 1,
     });
     runtimes.push(runtime);
     return runtime;
@@ -305,7 +304,7 @@ describe('deployStack against moto', () => {
     });
 
     it('creates an SQS event source per SQS event, with its settings and maximum concurrency, not started', () => {
-      expect(runtime.eventSources.map((source) => source.settings)).toEqual(
+      expect(runtime.handles.ofKind(SQS_EVENT_SOURCE).map((source) => source.settings)).toEqual(
         expect.arrayContaining([
           {
             label: 'QueueFunction',
@@ -344,7 +343,7 @@ describe('deployStack against moto', () => {
           },
         ]),
       );
-      expect(runtime.eventSources).toHaveLength(2);
+      expect(runtime.handles.ofKind(SQS_EVENT_SOURCE)).toHaveLength(2);
     });
   });
 

@@ -13,6 +13,7 @@ import {
   firstPartner,
   type LocalPartner,
   type LocalStack,
+  partnerHandle,
   partnerOutputs,
 } from '../../../../local/stack/local-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
@@ -426,6 +427,8 @@ describe('partners through deployStack: Fn::ForEach, Cognito, the authorizer, AP
   });
 
   it('prints, in the start-up banner, commands that get a token and post an order as the first partner', async () => {
+    // startLocalStack registers the first partner's handle once the stack is up: its lines in the banner.
+    runtime.handles.add(partnerHandle(acme));
     const localStack = {
       outputs: stack.outputs,
       outputsFile: `${dir.path}/outputs.json`,

@@ -11,9 +11,12 @@ import {
 } from '@aws-sdk/client-sns';
 import { type Client, errors } from '@opensearch-project/opensearch';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../../local/aws-config';
+import { SQS_EVENT_SOURCE } from '../../../../local/event-sources/sqs-event-source';
+import { DELIVERY_STREAM } from '../../../../local/firehose/delivery-stream';
 import { FunctionHost } from '../../../../local/lambda/function-host';
 import { LambdaApiServer } from '../../../../local/lambda/lambda-api-server';
 import { PROJECT_ROOT } from '../../../../local/paths';
+import { OPENSEARCH_DOMAIN } from '../../../../local/provisioners/opensearch';
 import { type DeployedStack, deployStack } from '../../../../local/stack/deploy-stack';
 import type { LocalRuntime } from '../../../../local/stack/resources';
 import { plainOpenSearchClient } from '../../../../src/adapters/opensearch-client';
@@ -94,9 +97,7 @@ describe('the search and analytics pipeline deployed alone on the local stack', 
       functions,
       log,
       customResourceResponses: lambdaApi,
-      stateDir: join(dir.path, 'state'),
-      firehoseBufferIntervalSeconds: 1,
-      retryDelaySeconds: 1,
+      settings: { stateDir: join(dir.path, 'state'), firehoseBufferIntervalSeconds: 1, retryDelaySeconds: 1 },
     });
     const { KeyMetadata } = await runtime.clients.kms.send(new CreateKeyCommand({}));
     kmsKeyArn = KeyMetadata?.Arn as string;
@@ -123,16 +124,15 @@ describe('the search and analytics pipeline deployed alone on the local stack', 
       },
       runtime,
     );
-    for (const source of runtime.eventSources) await source.start();
+    await runtime.handles.startAll();
     search = plainOpenSearchClient(stack.outputs.DomainEndpoint as string);
   });
 
   afterAll(async () => {
     if (runtime) {
-      await Promise.all(runtime.eventSources.map((source) => source.stop()));
-      await Promise.all([...runtime.deliveryStreams.values()].map((stream) => stream.stop()));
+      // As the local stack stops: the event sources, then the streams, then the OpenSearch node.
+      await runtime.handles.stopAll();
       await runtime.functions.stop();
-      await Promise.all(runtime.openSearchNodes.map((node) => node.stop()));
     }
     await lambdaApi?.close();
     dir.remove();
@@ -159,9 +159,10 @@ describe('the search and analytics pipeline deployed alone on the local stack', 
 
   describe('the domain and its outputs', () => {
     it('starts one local OpenSearch node for the domain and gives its http URL as DomainEndpoint', async () => {
-      expect(runtime.openSearchNodes).toHaveLength(1);
-      const [node] = runtime.openSearchNodes;
-      expect(stack.outputs.DomainEndpoint).toBe(node?.url);
+      const domains = runtime.handles.ofKind(OPENSEARCH_DOMAIN);
+      expect(domains).toHaveLength(1);
+      expect(stack.outputs.DomainEndpoint).toBe(domains[0]?.url);
+      expect(domains[0]?.arn).toBe(stack.outputs.DomainArn);
       expect(stack.outputs.DomainEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const { body } = await search.cluster.health();
       expect(['green', 'yellow']).toContain((body as { status: string }).status);
@@ -213,7 +214,7 @@ describe('the search and analytics pipeline deployed alone on the local stack', 
 
   describe('the delivery stream', () => {
     it('indexes into the domain with the parameters of the template, backing up to the backup bucket', () => {
-      const [stream, ...others] = [...runtime.deliveryStreams.values()];
+      const [stream, ...others] = runtime.handles.ofKind(DELIVERY_STREAM);
       expect(others).toEqual([]);
       expect(stream?.definition).toMatchObject({
         bucketName: stack.outputs.BackupBucketName,
@@ -247,7 +248,7 @@ describe('the search and analytics pipeline deployed alone on the local stack', 
       expect(JSON.parse(Attributes.FilterPolicy ?? '{}')).toEqual({ amount: [{ numeric: ['>=', 100] }] });
       expect(Attributes.FilterPolicyScope ?? 'MessageAttributes').toBe('MessageAttributes');
       expect(Attributes.RawMessageDelivery).toBe('true');
-      expect(runtime.eventSources.map((source) => source.settings.target)).toEqual([
+      expect(runtime.handles.ofKind(SQS_EVENT_SOURCE).map((source) => source.settings.target)).toEqual([
         stack.outputs.DeliveryStreamName,
       ]);
     });

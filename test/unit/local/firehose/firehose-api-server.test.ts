@@ -23,7 +23,7 @@ describe('the local Firehose API', () => {
   let server: FirehoseApiServer;
   let url: string;
   let client: FirehoseClient;
-  /** The streams it serves, by ARN, as LocalRuntime.deliveryStreams holds them. */
+  /** The streams it serves, by ARN (the local stack serves a view of its handles instead). */
   const streams = new Map<string, LocalDeliveryStream>();
 
   const addStream = (definition: Partial<DeliveryStreamDefinition> = {}) => {

@@ -62,9 +62,7 @@ describe('the API and function provisioners (no AWS calls)', () => {
     functions,
     api,
     apiBaseUrl: '',
-    eventSources: [],
     log: recordingLog(),
-    retryDelaySeconds: 1,
   });
   const toCreate = (logicalId: string, type: string, properties: Record<string, unknown>) =>
     aResourceToCreate(logicalId, type, properties, stack);
@@ -165,6 +163,8 @@ describe('the API and function provisioners (no AWS calls)', () => {
         ref: 'shop-EchoFunction',
         attributes: { Arn: 'arn:aws:lambda:eu-west-1:111122223333:function:shop-EchoFunction' },
         generated: {},
+        // Nothing to run: it has no SQS event.
+        handles: [],
       });
       expect(functions.functions.find((fn) => fn.name === 'shop-EchoFunction')).toEqual({
         name: 'shop-EchoFunction',

@@ -127,9 +127,7 @@ describe('deployStack without AWS (templates of kinds the local stack only recor
       functions,
       api: new RestApiServer(functions, recordingLog()),
       apiBaseUrl: 'http://127.0.0.1:3999/',
-      eventSources: [],
       log: recordingLog(),
-      retryDelaySeconds: 1,
     });
   });
 
