@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION, localClientConfig } from '../../local/aws-config';
 import { silentLog } from '../../local/log';
 import { type LocalStack, startLocalStack } from '../../local/stack/local-stack';
@@ -37,7 +37,7 @@ const DRAIN_TIMEOUT_MS = 120_000;
 const SEARCH_MINIMUM_AMOUNT = 100;
 
 export const name = 'local stack';
-export const description = `After ${WARM_UP_SECONDS} s of warm-up, ${RATE} orders/s offered for ${SECONDS} s from ${CLIENTS} keep-alive partner clients through the API of a local stack of its own (stage and partner throttles raised by --parameter-overrides); drain lag: from the last answer until every accepted order is in the table, the archive and (orders of ${SEARCH_MINIMUM_AMOUNT} or more) the index. Target (SPEC §6): >= 100 orders/s accepted, p99 <= 250 ms, every lag <= 15 s, nothing lost, at both replay queue depths.`;
+export const description = `After ${WARM_UP_SECONDS} s of warm-up, ${RATE} orders/s offered for ${SECONDS} s from ${CLIENTS} keep-alive partner clients through the API of a local stack of its own (stage and partner throttles raised by --parameter-overrides); drain lag: from the last answer until every accepted order is in the table, the archive and (orders of ${SEARCH_MINIMUM_AMOUNT} or more) the index; lost: accepted orders missing from a store after ${DRAIN_TIMEOUT_MS / 1000} s; in DLQs: messages in the stack's dead-letter queues (cumulative). Target (SPEC §6): >= 100 orders/s accepted, p99 <= 250 ms, every lag <= 15 s, nothing lost, at both replay queue depths.`;
 export const columns: Record<string, string> = {
   scenario: 'scenario',
   acceptedPerSecond: 'accepted/s',
@@ -48,6 +48,7 @@ export const columns: Record<string, string> = {
   archiveLagS: 'archive lag s',
   indexLagS: 'index lag s',
   lost: 'lost',
+  deadLettered: 'in DLQs',
   sendBatchMs: 'SendMessageBatch ms',
 };
 
@@ -126,7 +127,26 @@ const storeCounters = (outputs: Record<string, string>) => {
     return ((await response.json()) as { count: number }).count;
   };
 
-  return { inTable, inArchive, inIndex };
+  /** Messages in every dead-letter queue of the stack (outputs named *DeadLetterQueueUrl). */
+  const deadLettered = async () => {
+    const sqs = new SQSClient(config);
+    let total = 0;
+    for (const [name, url] of Object.entries(outputs)) {
+      if (!name.endsWith('DeadLetterQueueUrl')) continue;
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      total +=
+        Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    }
+    return total;
+  };
+
+  return { inTable, inArchive, inIndex, deadLettered };
 };
 
 const seconds = (ms: number | undefined) => (ms === undefined ? 'timed out' : round(ms / 1000, 1));
@@ -187,6 +207,7 @@ const runLoad = async (
     archiveLagS: seconds(archive.ms),
     indexLagS: seconds(index.ms),
     lost: accepted.size - table.found + (accepted.size - archive.found) + (searchable.size - index.found),
+    deadLettered: await counters.deadLettered(),
   };
 };
 

@@ -31,6 +31,7 @@ export const startLocalStackProcess = async (
       LOCAL_API_PORT: '0',
       LOCAL_MOTO_PORT: '0',
       LOCAL_LAMBDA_PORT: '0',
+      LOCAL_FIREHOSE_PORT: '0',
       LOCAL_STATE_DIR: stateDir,
       LOCAL_STACK_NAME: 'e2e',
       LOCAL_RETRY_DELAY_SECONDS: '1',

@@ -1,7 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FirehoseClient, ListDeliveryStreamsCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
+import { localClientConfig } from '../../local/aws-config';
+import { anOrder, TEST_CARD_NUMBERS } from '../factories/order';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
+import { eventually } from './stack-outputs';
+import { localStackStores } from './stores';
 
 /** A second local stack of this file's own (reusing the build the global setup made), to stop it. */
 describe('npm start', () => {
@@ -26,6 +31,8 @@ describe('npm start', () => {
         'CheckoutDeadLetterQueueUrl',
         'CheckoutTableName',
         'AwsEndpointUrl',
+        'LambdaEndpointUrl',
+        'FirehoseEndpointUrl',
         'Region',
       ]),
     );
@@ -42,6 +49,32 @@ describe('npm start', () => {
     expect(printed).toContain('--data @events/order.json');
   });
 
+  it('serves the Firehose API: the SDK lists the delivery streams and a record put there reaches the archive, card data removed', async () => {
+    const firehose = new FirehoseClient({
+      ...localClientConfig(stack.outputs.AwsEndpointUrl as string, stack.outputs.Region),
+      endpoint: stack.outputs.FirehoseEndpointUrl,
+    });
+    const { DeliveryStreamNames } = await firehose.send(new ListDeliveryStreamsCommand({}));
+    expect(DeliveryStreamNames).toContain(stack.outputs.ArchiveDeliveryStreamName);
+
+    const order = anOrder();
+    const { RecordId } = await firehose.send(
+      new PutRecordCommand({
+        DeliveryStreamName: stack.outputs.ArchiveDeliveryStreamName,
+        Record: { Data: Buffer.from(`${JSON.stringify(order)}\n`) },
+      }),
+    );
+    expect(RecordId).toEqual(expect.any(String));
+
+    const { archivedLines } = localStackStores(stack.outputs);
+    const line = await eventually(
+      async () => (await archivedLines()).find((each) => each.includes(`"${order.id}"`)),
+      30_000,
+      'the record in the archive',
+    );
+    expect(line).not.toContain(TEST_CARD_NUMBERS.visa);
+  });
+
   it('stops the API, moto and itself on Ctrl-C', async () => {
     const { ApiUrl, AwsEndpointUrl } = stack.outputs;
 
@@ -50,6 +83,7 @@ describe('npm start', () => {
     expect(exitCode).toBe(0);
     expect(stack.output()).toContain('Stopped.');
     await expect(fetch(`${AwsEndpointUrl}/moto-api/`)).rejects.toThrow();
+    await expect(fetch(stack.outputs.FirehoseEndpointUrl as string, { method: 'POST' })).rejects.toThrow();
     await expect(fetch(`${ApiUrl}checkout`, { method: 'POST' })).rejects.toThrow();
   });
 });
