@@ -36,31 +36,18 @@ export const parseArn = (arn: string): Arn => {
     );
   }
   const separator = /[/:]/.exec(resource);
-  if (!separator) {
-    return {
-      partition,
-      service,
-      region: region ?? '',
-      accountId: accountId ?? '',
-      resource,
-      resourceId: resource,
-      resourceName: resource,
-    };
-  }
-  const resourceType = resource.slice(0, separator.index);
-  const resourceId = resource.slice(separator.index + 1);
-  const resourceName =
-    separator[0] === ':'
-      ? (resourceId.split(':')[0] as string)
-      : resourceId.slice(resourceId.lastIndexOf('/') + 1);
-  return {
-    partition,
-    service,
-    region: region ?? '',
-    accountId: accountId ?? '',
-    resource,
-    resourceType,
-    resourceId,
-    resourceName,
-  };
+  const typed = separator
+    ? (() => {
+        const resourceId = resource.slice(separator.index + 1);
+        return {
+          resourceType: resource.slice(0, separator.index),
+          resourceId,
+          resourceName:
+            separator[0] === ':'
+              ? (resourceId.split(':')[0] as string)
+              : resourceId.slice(resourceId.lastIndexOf('/') + 1),
+        };
+      })()
+    : { resourceId: resource, resourceName: resource };
+  return { partition, service, region: region ?? '', accountId: accountId ?? '', resource, ...typed };
 };
