@@ -38,6 +38,14 @@ interface PendingInvocation {
 
 const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];
 
+/** Lambda's limit on the init phase (loading the module), before it counts against the invocation. */
+const INIT_LIMIT_MS = 10_000;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
 /** Finds the module a `file.export` handler names inside a build artifact. */
 export const resolveHandler = (artifactDir: string, handler: string) => {
   const dot = handler.lastIndexOf('.');
@@ -63,6 +71,8 @@ class ExecutionEnvironment {
     `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
 
   private worker: Worker | undefined;
+  /** Settles when the environment's init phase (loading the handler's module) has ended, well or not. */
+  private initialised: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, PendingInvocation>();
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -106,15 +116,25 @@ class ExecutionEnvironment {
       },
       resourceLimits: { maxOldGenerationSizeMb: definition.memoryMb },
     });
+    let endInit: () => void = () => undefined;
+    this.initialised = new Promise<void>((resolve) => {
+      endInit = resolve;
+    });
+    worker.once('exit', () => endInit());
     worker.on(
       'message',
       (message: {
+        initialised?: boolean;
         id: number;
         requestId: string;
         ok: boolean;
         result?: unknown;
         error?: InvocationError;
       }) => {
+        if (message.initialised !== undefined) {
+          endInit();
+          return;
+        }
         const invocation = this.pending.get(message.id);
         if (!invocation) return;
         this.pending.delete(message.id);
@@ -159,6 +179,9 @@ class ExecutionEnvironment {
   private async run(event: unknown): Promise<InvocationResult> {
     this.worker ??= this.start();
     const worker = this.worker;
+    // As in Lambda, the init phase is not part of the invocation's timeout; past its own limit of 10 s,
+    // the rest of it counts against the timeout.
+    await Promise.race([this.initialised, sleep(INIT_LIMIT_MS)]);
     const id = this.nextId++;
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     const startedAt = Date.now();

@@ -73,6 +73,12 @@ const describeError = (error) => ({
       : [],
 });
 
+// The init phase: the module loads as the environment starts, before the first invocation is timed.
+loadHandler().then(
+  () => parentPort.postMessage({ initialised: true }),
+  () => parentPort.postMessage({ initialised: false }),
+);
+
 parentPort.on('message', async ({ id, event, deadline }) => {
   const requestId = randomUUID();
   try {

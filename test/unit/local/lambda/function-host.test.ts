@@ -71,6 +71,9 @@ export const handler = async (event) => {
   running -= 1;
   return { concurrent, startedAt, endedAt: Date.now() };
 };`,
+  'slow-init/index.mjs': `
+await new Promise((resolve) => setTimeout(resolve, 800));
+export const handler = async () => ({ initialisedBeforeMe: true });`,
   'shapes/index.cjs': `
 exports.handler = async () => ({ when: new Date(0), nothing: undefined, list: [1, 'two'] });`,
 };
@@ -112,6 +115,7 @@ describe('FunctionHost', () => {
     timeoutSeconds: 10,
   });
   register({ name: 'unreserved', artifactDir: join(artifacts.path, 'serial') });
+  register({ name: 'slow-init', artifactDir: join(artifacts.path, 'slow-init'), timeoutSeconds: 0.5 });
   register({ name: 'reserved-zero', artifactDir: join(artifacts.path, 'serial'), reservedConcurrency: 0 });
   register({ name: 'shapes', artifactDir: join(artifacts.path, 'shapes') });
   register({
@@ -306,6 +310,12 @@ describe('FunctionHost', () => {
       expect(host.environmentsOf('reserved-zero')).toBe(0);
     });
 
+    it("does not count the init phase (loading the module) against the invocation's timeout, as Lambda does not", async () => {
+      const invocation = await host.invoke('slow-init', {});
+      expect(invocation).toMatchObject({ ok: true, result: { initialisedBeforeMe: true } });
+      expect(invocation.durationMs).toBeLessThan(500);
+    });
+
     it('times out an invocation with Sandbox.Timedout, and the next one starts a fresh environment', async () => {
       await resultOf('state');
       const timedOut = await host.invoke('state', { hang: true });
@@ -346,6 +356,7 @@ describe('FunctionHost', () => {
       'serial',
       'parallel',
       'unreserved',
+      'slow-init',
       'reserved-zero',
       'shapes',
       'missing-export',
