@@ -99,9 +99,23 @@ def _cached_list_of_moto_modules() -> tuple[str, ...]:
 _cached_method_names_from_class = functools.cache(_original_method_names_from_class)
 
 
+# SQS delete race (moto 5.2.5): `Queue.add_message` appends to the queue's list under `_messages_lock`, but
+# `Queue.delete_message` builds a new list without the deleted message and assigns it without the lock. A
+# message sent while a delete of the same queue runs is appended to the old list and lost. Under load (the
+# event source deletes a batch while SNS delivers the next order) this lost orders. The fix: a delete holds
+# the lock (a reentrant Condition) too.
+_original_delete_message = Queue.delete_message
+
+
+def _delete_message_holding_lock(self: Queue, receipt_handle: str) -> None:
+    with self._messages_lock:
+        return _original_delete_message(self, receipt_handle)
+
+
 def apply() -> None:
     """Installs the fixes; idempotent."""
     Queue.attributes = property(_attributes_with_deferred_counts)
+    Queue.delete_message = _delete_message_holding_lock
     backends.list_of_moto_modules = _cached_list_of_moto_modules
     responses.method_names_from_class = _cached_method_names_from_class
 
@@ -109,5 +123,6 @@ def apply() -> None:
 def revert() -> None:
     """Restores moto's own code (for the test that compares both)."""
     Queue.attributes = _original_attributes
+    Queue.delete_message = _original_delete_message
     backends.list_of_moto_modules = _original_list_of_moto_modules
     responses.method_names_from_class = _original_method_names_from_class

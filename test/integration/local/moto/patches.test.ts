@@ -6,6 +6,7 @@ interface Measurement {
   depths: number[];
   clockReadsPerSend: number[];
   attributes: Record<string, { all: Record<string, string>; some: Record<string, string> }>;
+  deleteWaitsForTheQueueLock: boolean;
 }
 
 const probe = (): { moto: Measurement; patched: Measurement } =>
@@ -45,7 +46,7 @@ print(json.dumps({"same": original == cached, "modules": len(cached[0]), "method
   });
 });
 
-describe("the local moto server's fix of the SQS send cost (local/moto/patches.py)", () => {
+describe("the local moto server's SQS fixes (local/moto/patches.py)", () => {
   let measured: ReturnType<typeof probe>;
 
   beforeAll(() => {
@@ -62,6 +63,15 @@ describe("the local moto server's fix of the SQS send cost (local/moto/patches.p
   it('makes a send read the clock as often into a queue of 2,000 messages as into an empty one', () => {
     const [empty, ...deeper] = measured.patched.clockReadsPerSend as [number, ...number[]];
     expect(deeper).toEqual(deeper.map(() => empty));
+  });
+
+  it('makes a delete wait for the lock a send holds, so that a message sent meanwhile is not lost', () => {
+    expect(measured.patched.deleteWaitsForTheQueueLock).toBe(true);
+  });
+
+  it('is still needed: moto itself deletes without the lock', () => {
+    // When this fails, upstream moto locks its deletes: drop patches.py's delete fix.
+    expect(measured.moto.deleteWaitsForTheQueueLock).toBe(false);
   });
 
   it.each(['standard', 'fifo', 'encrypted-with-dlq'])(

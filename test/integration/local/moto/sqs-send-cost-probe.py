@@ -1,5 +1,6 @@
-"""Counts the clock reads of one SQS SendMessage into queues of growing depth, with moto's own code and
-with the local stack's patches, and compares the attributes both answer. Prints JSON for patches.test.ts.
+"""With moto's own code and with the local stack's patches: counts the clock reads of one SQS SendMessage into
+queues of growing depth, checks whether a delete waits for the queue's lock, and compares the attributes
+both answer. Prints JSON for patches.test.ts.
 
 Clock reads, not time: the count is exact on a shared, noisy machine, and it is what grows with depth.
 """
@@ -83,6 +84,23 @@ def queue_attributes(sqs):
     return answers
 
 
+def delete_waits_for_the_queue_lock(backend, queue_name):
+    """Whether a delete blocks while another thread holds the queue's lock (as a send does)."""
+    import threading
+
+    queue = backend.get_queue(queue_name)
+    message = backend.send_message(queue_name, "to delete")
+    received = backend.receive_message(queue_name, 10, 0, 30)
+    handle = next(m.receipt_handle for m in received if m.id == message.id)
+    with queue._messages_lock:
+        deleting = threading.Thread(target=backend.delete_message, args=(queue_name, handle))
+        deleting.start()
+        deleting.join(0.3)
+        waited = deleting.is_alive()
+    deleting.join()
+    return waited
+
+
 def measure(patched):
     (patches.apply if patched else patches.revert)()
     with mock_aws():
@@ -90,8 +108,15 @@ def measure(patched):
         backend.create_queue("probe-cost")
         reads = clock_reads_per_send(backend, "probe-cost", patched)
         (patches.apply if patched else patches.revert)()
+        backend.create_queue("probe-delete")
+        delete_waits = delete_waits_for_the_queue_lock(backend, "probe-delete")
         attributes = queue_attributes(boto3.client("sqs", region_name="us-east-1"))
-    return {"depths": DEPTHS, "clockReadsPerSend": reads, "attributes": attributes}
+    return {
+        "depths": DEPTHS,
+        "clockReadsPerSend": reads,
+        "attributes": attributes,
+        "deleteWaitsForTheQueueLock": delete_waits,
+    }
 
 
 print(json.dumps({"moto": measure(patched=False), "patched": measure(patched=True)}))
