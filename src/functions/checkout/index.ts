@@ -1,36 +1,45 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoDbCircuitBreakerStore } from '../../adapters/dynamodb-circuit-breaker-store';
 import { DynamoDbOrderRepository } from '../../adapters/dynamodb-order-repository';
+import { LambdaEventSourceMappings } from '../../adapters/lambda-event-source-mapping';
+import { circuitBreakerSettingsFromEnv } from '../../shared/circuit-breaker-settings';
 import { requireEnv } from '../../shared/config';
 import { createPowertools } from '../../shared/powertools';
-import { type FaultMode, parseFaultMode } from './fault-mode';
+import type { FaultMode } from './fault-mode';
+import { isDependencyFailure, reportDependencyFailures } from './report-to-breaker';
 import { InvalidOrderMessageError, parseOrderMessage, storeOrder } from './store-order';
 
 const tableName = requireEnv('CHECKOUT_TABLE_NAME');
-const faultModeParameterName = requireEnv('FAULT_MODE_PARAMETER_NAME');
 const { logger, metrics, tracer } = createPowertools();
-const repository = new DynamoDbOrderRepository(tracer.captureAWSv3Client(new DynamoDBClient({})), tableName);
-const parameters = new SSMProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SSMClient({})) });
+const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const repository = new DynamoDbOrderRepository(dynamodb, tableName);
+const breakerReporting = {
+  breakers: new DynamoDbCircuitBreakerStore(dynamodb, requireEnv('CIRCUIT_BREAKER_TABLE_NAME')),
+  settings: circuitBreakerSettingsFromEnv(),
+  mappings: new LambdaEventSourceMappings(tracer.captureAWSv3Client(new LambdaClient({}))),
+  queueArn: requireEnv('CHECKOUT_QUEUE_ARN'),
+  logger,
+  metrics,
+};
 const processor = new BatchProcessor(EventType.SQS);
 
-/** Read per batch and cached for a few seconds, so a game day flips it without a deployment. */
+// The game-day fault switch exists only in stacks deployed with EnableFaultInjection: without it, no
+// parameter is read and the switch's module (and its SSM client) is never loaded.
+const faultModeParameterName = process.env.FAULT_MODE_PARAMETER_NAME;
+let faultSwitch: Promise<() => Promise<FaultMode>> | undefined;
 const currentFaultMode = async (): Promise<FaultMode> => {
-  try {
-    const value = await parameters.get(faultModeParameterName, { maxAge: 5 });
-    const mode = parseFaultMode(value);
-    if (!mode) logger.warn('Unknown checkout fault mode; processing normally', { value });
-    return mode ?? 'off';
-  } catch (error) {
-    logger.warn('The checkout fault switch cannot be read; processing normally', { error: error as Error });
-    return 'off';
-  }
+  if (!faultModeParameterName) return 'off';
+  faultSwitch ??= import('./fault-switch').then(({ createFaultSwitch }) =>
+    createFaultSwitch(faultModeParameterName, logger, tracer),
+  );
+  return (await faultSwitch)();
 };
 
 /**
@@ -62,10 +71,27 @@ const processRecord = async (record: SQSRecord, faultMode: FaultMode) => {
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {
   const faultMode = await currentFaultMode();
-  return processPartialResponse(event, (record: SQSRecord) => processRecord(record, faultMode), processor, {
-    context,
-    processInParallel: false,
-  });
+  let dependencyFailures = 0;
+  const countingFailures = async (record: SQSRecord) => {
+    try {
+      return await processRecord(record, faultMode);
+    } catch (error) {
+      if (isDependencyFailure(error)) dependencyFailures += 1;
+      throw error;
+    }
+  };
+  try {
+    return await processPartialResponse(event, countingFailures, processor, {
+      context,
+      processInParallel: false,
+    });
+  } finally {
+    await reportDependencyFailures(dependencyFailures, context.invokedFunctionArn, breakerReporting).catch(
+      (error: unknown) =>
+        // The orders' fate does not depend on it: they are retried either way.
+        logger.error('The circuit breaker could not be told of failed orders', { error: error as Error }),
+    );
+  }
 })
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
