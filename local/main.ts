@@ -17,6 +17,9 @@ const numberFrom = (variable: string, fallback: number) => {
   return parsed;
 };
 
+/** The local stack is for trying things: its game-day fault switch exists unless an override says otherwise. */
+const LOCAL_PARAMETER_DEFAULTS = { EnableFaultInjection: 'true' };
+
 const settingsFromEnvironment = (): LocalStackSettings => ({
   host: process.env.LOCAL_HOST ?? '127.0.0.1',
   apiPort: numberFrom('LOCAL_API_PORT', 3000),
@@ -24,7 +27,10 @@ const settingsFromEnvironment = (): LocalStackSettings => ({
   lambdaPort: numberFrom('LOCAL_LAMBDA_PORT', 3001),
   cognitoPort: numberFrom('LOCAL_COGNITO_PORT', 0),
   firehosePort: numberFrom('LOCAL_FIREHOSE_PORT', 3002),
-  parameterOverrides: parameterOverridesFrom(process.argv.slice(2), PROJECT_ROOT),
+  parameterOverrides: {
+    ...LOCAL_PARAMETER_DEFAULTS,
+    ...parameterOverridesFrom(process.argv.slice(2), PROJECT_ROOT),
+  },
   stateDir: resolve(PROJECT_ROOT, process.env.LOCAL_STATE_DIR ?? '.local'),
   region: process.env.LOCAL_REGION ?? LOCAL_REGION,
   stackName: process.env.LOCAL_STACK_NAME ?? 'local',

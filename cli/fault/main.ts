@@ -17,7 +17,7 @@ const PERMISSIONS = 'ssm:GetParameter and ssm:PutParameter on the fault switch p
 /** What each mode does to CheckoutFunction. */
 export const EFFECTS: Record<FaultMode, string> = {
   off: 'orders are processed normally',
-  fail: 'CheckoutFunction fails every order: orders are retried, then land in the checkout dead-letter queue',
+  fail: 'CheckoutFunction fails every order, as in an outage: the circuit breaker opens after a few failures and orders wait in the checkout queue until it closes by itself, after `off`',
   corrupt: 'CheckoutFunction stores damaged items (no items, amount 0) in CheckoutTable',
 };
 
@@ -58,6 +58,12 @@ const describeValue = (current: Switch) => {
   return `${mode}: ${EFFECTS[mode]}`;
 };
 
+/** A stack deployed without EnableFaultInjection (production) has no switch at all: say so, and how to get one. */
+const noSwitch = (target: Target) =>
+  new CliError(
+    `${target.description} has no game-day fault switch: it was deployed without EnableFaultInjection=true (the default, and the prod configuration). Rehearse outages on a stack deployed with \`--parameter-overrides EnableFaultInjection=true\` (the local stack has it), never in production`,
+  );
+
 /** Runs the CLI in-process: results on `io.stdout`, errors on `io.stderr`; resolves to the exit code. */
 export const run = async (argv: string[], io: CliIo): Promise<number> => {
   const failureContext: FailureContext = { permissions: PERMISSIONS };
@@ -69,7 +75,8 @@ export const run = async (argv: string[], io: CliIo): Promise<number> => {
     }
     const target = resolveTarget(args.target, io);
     Object.assign(failureContext, target.failureContext);
-    const name = await target.output('CheckoutFaultModeParameterName');
+    const name = (await target.outputs()).CheckoutFaultModeParameterName;
+    if (!name) throw noSwitch(target);
     const ssm = createClient(SSMClient, target);
     try {
       const current = await readSwitch(ssm, name, target);

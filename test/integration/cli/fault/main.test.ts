@@ -16,11 +16,11 @@ describe('the fault CLI against moto', () => {
 
   const runFault = (...argv: string[]) => runCli(run, argv, { cwd: dir, env: {} });
   const value = async () => (await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter?.Value;
-  const writeOutputs = (file: string, parameterName: string) =>
+  const writeOutputs = (file: string, parameterName: string | undefined) =>
     writeFileSync(
       join(dir, file),
       JSON.stringify({
-        CheckoutFaultModeParameterName: parameterName,
+        ...(parameterName ? { CheckoutFaultModeParameterName: parameterName } : {}),
         AwsEndpointUrl: moto.server.endpoint,
         Region: LOCAL_REGION,
       }),
@@ -49,7 +49,7 @@ describe('the fault CLI against moto', () => {
     expect(await value()).toBe('fail');
     expect(stdout).toBe(
       [
-        'Checkout fault switch /local/checkout/fault-mode: off -> fail: CheckoutFunction fails every order: orders are retried, then land in the checkout dead-letter queue.',
+        'Checkout fault switch /local/checkout/fault-mode: off -> fail: CheckoutFunction fails every order, as in an outage: the circuit breaker opens after a few failures and orders wait in the checkout queue until it closes by itself, after `off`.',
         'CheckoutFunction picks the change up within about 5 seconds (it caches the parameter for 5 s). Turn it off with `npm run fault -- off --outputs outputs.json`.',
         '',
       ].join('\n'),
@@ -89,5 +89,15 @@ describe('the fault CLI against moto', () => {
     expect(stderr).toBe(
       'fault: the parameter /other/checkout/fault-mode (output CheckoutFaultModeParameterName) does not exist in the local stack (missing.json)\n',
     );
+  });
+
+  it('says plainly that a stack deployed without EnableFaultInjection has no switch, and changes nothing', async () => {
+    writeOutputs('production.json', undefined);
+    const { code, stdout, stderr } = await runFault('fail', '--outputs', 'production.json');
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toBe(
+      'fault: the local stack (production.json) has no game-day fault switch: it was deployed without EnableFaultInjection=true (the default, and the prod configuration). Rehearse outages on a stack deployed with `--parameter-overrides EnableFaultInjection=true` (the local stack has it), never in production\n',
+    );
+    expect(await value()).toBe('off');
   });
 });
