@@ -20,11 +20,13 @@ export const startLocalStackProcess = async (
   stateDir: string,
   environment: Record<string, string> = {},
   timeoutMs = 300_000,
+  /** `npm start`'s arguments, such as `--parameter-overrides Key=Value`. */
+  args: string[] = [],
 ): Promise<LocalStackProcess> => {
   const logFile = join(stateDir, 'stack-process.log');
   const log = createWriteStream(logFile);
   let printed = '';
-  const child = spawn(process.execPath, [TSX_CLI, 'local/main.ts'], {
+  const child = spawn(process.execPath, [TSX_CLI, 'local/main.ts', ...args], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

@@ -1,0 +1,171 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { run as fault } from '../../cli/fault/main';
+import type { CliRun } from '../../cli/shared/io';
+import { localClientConfig } from '../../local/aws-config';
+import { DynamoDbCircuitBreakerStore } from '../../src/adapters/dynamodb-circuit-breaker-store';
+import { LambdaEventSourceMappings } from '../../src/adapters/lambda-event-source-mapping';
+import { anOrderInput, type OrderRequestWithId } from '../factories/order';
+import { messagesIn } from '../helpers/queues';
+import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
+import { PartnerClient } from './partner-client';
+import { eventually } from './stack-outputs';
+
+/** The breaker checks every minute (its schedule); a cool-down of a few seconds keeps the rehearsal short. */
+const COOL_DOWN_SECONDS = 5;
+
+/**
+ * The outage rehearsal of the README, on a local stack of this file's own (the fault switch would disturb
+ * the other end-to-end files): `npm run fault -- fail`, a few orders, `npm run fault -- off`, and nothing
+ * else.
+ */
+describe('the checkout circuit breaker through the local stack', () => {
+  let stack: LocalStackProcess;
+  let outputsFile: string;
+  let documents: DynamoDBDocumentClient;
+  let sqs: SQSClient;
+  let breakers: DynamoDbCircuitBreakerStore;
+  let mappings: LambdaEventSourceMappings;
+
+  const cli = async (command: CliRun, ...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await command([...argv, '--outputs', outputsFile], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    return { code, stdout, stderr };
+  };
+
+  const post = async () => {
+    const order = anOrderInput();
+    const response = await new PartnerClient(stack.outputs).postOrder(order);
+    expect(response.status).toBe(202);
+    return { ...order, id: ((await response.json()) as { orderId: string }).orderId } as OrderRequestWithId;
+  };
+
+  const storedItem = async (orderId: string) =>
+    (
+      await documents.send(
+        new GetCommand({
+          TableName: stack.outputs.CheckoutTableName,
+          Key: { orderId },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+
+  const itemsWithId = async (orderId: string) =>
+    (
+      await documents.send(
+        new ScanCommand({
+          TableName: stack.outputs.CheckoutTableName,
+          FilterExpression: 'orderId = :id',
+          ExpressionAttributeValues: { ':id': orderId },
+        }),
+      )
+    ).Items ?? [];
+
+  const deadLetterQueues = () =>
+    Object.entries(stack.outputs)
+      .filter(([name]) => name.endsWith('DeadLetterQueueUrl'))
+      .map(([name, url]) => ({ name, url }));
+
+  const deadLetters = async () => {
+    const depths = await Promise.all(
+      deadLetterQueues().map(async ({ name, url }) => [name, await messagesIn(sqs, url)] as const),
+    );
+    return Object.fromEntries(depths.filter(([, depth]) => depth > 0));
+  };
+
+  const checkoutMapping = () => mappings.get(stack.outputs.CheckoutEventSourceMappingId as string);
+
+  /** The fault switch is cached 5 s by the checkout function. */
+  const waitForTheSwitch = () => new Promise((resolveWait) => setTimeout(resolveWait, 6000));
+
+  beforeAll(async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'checkout-breaker-'));
+    stack = await startLocalStackProcess(stateDir, { LOCAL_SKIP_BUILD: '1' }, undefined, [
+      '--parameter-overrides',
+      `CircuitBreakerCoolDownSeconds=${COOL_DOWN_SECONDS}`,
+    ]);
+    outputsFile = join(stateDir, 'outputs.json');
+    const config = localClientConfig(stack.outputs.AwsEndpointUrl as string, stack.outputs.Region);
+    const dynamodb = new DynamoDBClient(config);
+    documents = DynamoDBDocumentClient.from(dynamodb);
+    sqs = new SQSClient(config);
+    breakers = new DynamoDbCircuitBreakerStore(dynamodb, stack.outputs.CircuitBreakerTableName as string);
+    mappings = new LambdaEventSourceMappings(
+      new LambdaClient({ ...config, endpoint: stack.outputs.LambdaEndpointUrl }),
+    );
+  });
+
+  afterAll(async () => {
+    await stack?.interrupt();
+  });
+
+  it('opens during an outage before any order reaches a dead-letter queue, and closes by itself once it is over, with every order stored once', async () => {
+    expect((await cli(fault, 'fail')).code).toBe(0);
+    await waitForTheSwitch();
+    const orders = [await post(), await post(), await post(), await post()];
+
+    const opened = await eventually(
+      async () => {
+        const { breaker } = await breakers.read();
+        return breaker.state === 'open' ? breaker : undefined;
+      },
+      30_000,
+      'the circuit breaker to open',
+    );
+    expect(opened.reason).toMatch(/failures of the dependencies within 60 s \(threshold 3\)/);
+    expect((await checkoutMapping()).state).toBe('Disabled');
+    // The orders wait in the checkout queue, receive after receive no longer used up.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 5000));
+    expect(await deadLetters()).toEqual({});
+    expect(await messagesIn(sqs, stack.outputs.CheckoutQueueUrl as string)).toBe(orders.length);
+    for (const order of orders) expect(await storedItem(order.id)).toBeUndefined();
+
+    expect((await cli(fault, 'off')).code).toBe(0);
+    const off = Date.now();
+    for (const order of orders) {
+      await eventually(() => storedItem(order.id), 150_000, `order ${order.id} stored after the outage`);
+    }
+    const recoverySeconds = (Date.now() - off) / 1000;
+    process.stdout.write(
+      `circuit breaker: the last order of the outage was stored ${recoverySeconds} s after \`fault off\`\n`,
+    );
+
+    const { breaker } = await breakers.read();
+    expect(breaker.state).toBe('closed');
+    expect(breaker.trips).toBe(1);
+    expect((await checkoutMapping()).state).toBe('Enabled');
+    for (const order of orders) expect(await itemsWithId(order.id)).toHaveLength(1);
+    expect(await deadLetters()).toEqual({});
+  });
+
+  it('sends a poison message to the dead-letter queue, and stays closed', async () => {
+    const before = (await breakers.read()).breaker;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.outputs.CheckoutQueueUrl as string,
+        MessageBody: '{"id": "poison-order", "payment": ',
+      }),
+    );
+
+    await eventually(
+      async () =>
+        (await messagesIn(sqs, stack.outputs.CheckoutDeadLetterQueueUrl as string)) === 1 ? true : undefined,
+      30_000,
+      'the poison message in the checkout dead-letter queue',
+    );
+    const { breaker } = await breakers.read();
+    expect(breaker.state).toBe('closed');
+    expect(breaker.trips).toBe(before.trips);
+    expect((await checkoutMapping()).state).toBe('Enabled');
+  });
+});
