@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ArnError, parseArn } from '../arn';
 
 export interface LocalFunction {
   /** Physical function name. */
@@ -25,7 +26,42 @@ export interface LocalFunction {
 export interface InvocationError {
   errorType: string;
   errorMessage: string;
+  /** The stack below the error's first line, each frame trimmed (`at handler (file:///...)`), when it had one. */
+  stackTrace?: string[];
 }
+
+/** A function as the Lambda API and event sources name it: its name, and the version or alias after it. */
+export interface FunctionReference {
+  name: string;
+  qualifier?: string;
+}
+
+/**
+ * The function a FunctionName of the Lambda API or a target's ARN names, as Lambda reads it: `name`,
+ * `name:qualifier`, a partial ARN `account:function:name[:qualifier]`, or a function ARN
+ * `arn:partition:lambda:region:account:function:name[:qualifier]`. Undefined when it names no function (the
+ * ARN of another service or resource type, an empty name or qualifier, too many parts).
+ */
+export const functionReference = (reference: string): FunctionReference | undefined => {
+  let parts: string[];
+  if (reference.startsWith('arn:')) {
+    try {
+      const parsed = parseArn(reference);
+      if (parsed.service !== 'lambda' || parsed.resourceType !== 'function') return undefined;
+      parts = parsed.resourceId.split(':');
+    } catch (error) {
+      if (error instanceof ArnError) return undefined;
+      throw error;
+    }
+  } else {
+    parts = reference.split(':');
+    // A partial ARN: the account, then `function`, then the name.
+    if (parts.length >= 3 && parts[1] === 'function') parts = parts.slice(2);
+  }
+  const [name, qualifier, ...rest] = parts;
+  if (!name || qualifier === '' || rest.length > 0) return undefined;
+  return qualifier === undefined ? { name } : { name, qualifier };
+};
 
 export type InvocationResult =
   | { ok: true; requestId: string; result: unknown; durationMs: number }
@@ -314,6 +350,11 @@ export class FunctionHost {
     const scaler = this.environments.get(name);
     if (!scaler) throw new Error(`No function named ${name} in the local stack`);
     return scaler;
+  }
+
+  /** Whether the host runs a function of this name. */
+  has(name: string): boolean {
+    return this.environments.has(name);
   }
 
   get functions(): LocalFunction[] {

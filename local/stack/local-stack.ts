@@ -41,7 +41,7 @@ export interface LocalStackSettings {
   apiPort: number;
   /** 0 picks a free port. */
   motoPort: number;
-  /** Port of the local Lambda API (event source mappings); 0 picks a free port. */
+  /** Port of the local Lambda API (event source mappings, Invoke); 0 picks a free port. */
   lambdaPort: number;
   /** Port of the local Cognito token endpoint and issuers; 0 picks a free port. */
   cognitoPort: number;
@@ -206,28 +206,37 @@ export const startLocalStack = async (settings: LocalStackSettings): Promise<Loc
     sqs: new SQSClient(clientConfig),
     ssm: new SSMClient(clientConfig),
   };
-  const functions = new FunctionHost(
-    {
-      ...localAwsEnvironment(moto.endpoint, settings.region),
-      // No X-Ray daemon runs locally; Powertools Tracer would otherwise log a missing-segment error per call.
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    },
-    logDir,
-    settings.functionConcurrency === undefined ? {} : { defaultConcurrency: settings.functionConcurrency },
-  );
-  const api = new RestApiServer(functions, log, { describeAccepted: describeAcceptedOrder });
   const cognito = new LocalCognito(clients.cognito, log);
   // Everything that runs registers here, as it starts: stopping, the banner and the outputs come from it.
   const handles = new HandleRegistry();
-  const lambdaApi = new LambdaApiServer(handles.view(SQS_EVENT_SOURCE), log);
+  // The Lambda API invokes the hosted functions, and the functions call it (AWS_ENDPOINT_URL_LAMBDA): it
+  // listens first, so that its URL is in their environment, and reaches the function host once it exists.
+  let hosted: FunctionHost | undefined;
+  const lambdaApi = new LambdaApiServer(handles.view(SQS_EVENT_SOURCE), log, {
+    has: (name) => hosted?.has(name) ?? false,
+    invoke: (name, event) =>
+      hosted ? hosted.invoke(name, event) : Promise.reject(new Error('The functions are not hosted yet')),
+  });
   const firehoseApi = new FirehoseApiServer(handles.view(DELIVERY_STREAM), log);
   handles.add(motoHandle(moto, cognito));
-  handles.add(functionHostHandle(functions));
 
   try {
+    const lambdaEndpoint = await lambdaApi.listen(settings.host, settings.lambdaPort);
+    handles.add(lambdaApiHandle(lambdaApi, lambdaEndpoint));
+    const functions = new FunctionHost(
+      {
+        ...localAwsEnvironment(moto.endpoint, settings.region, { lambda: lambdaEndpoint }),
+        // No X-Ray daemon runs locally; Powertools Tracer would otherwise log a missing-segment error per call.
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      },
+      logDir,
+      settings.functionConcurrency === undefined ? {} : { defaultConcurrency: settings.functionConcurrency },
+    );
+    hosted = functions;
+    handles.add(functionHostHandle(functions));
+    const api = new RestApiServer(functions, log, { describeAccepted: describeAcceptedOrder });
     const apiBaseUrl = await api.listen(settings.host, settings.apiPort);
     handles.add(restApiHandle(api));
-    handles.add(lambdaApiHandle(lambdaApi, await lambdaApi.listen(settings.host, settings.lambdaPort)));
     handles.add(
       firehoseApiHandle(firehoseApi, await firehoseApi.listen(settings.host, settings.firehosePort ?? 0)),
     );

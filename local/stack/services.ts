@@ -62,7 +62,7 @@ export const lambdaApiHandle = (server: LambdaApiServer, endpoint: string): Reso
   bannerPosition: 400,
   stop: () => server.close(),
   bannerLines: () => [
-    `  Lambda API        ${endpoint}  event source mappings (Get, List, Update), for npm run replay`,
+    `  Lambda API        ${endpoint}  event source mappings (Get, List, Update) and Invoke, for npm run replay and the functions`,
   ],
   outputs: () => ({ LambdaEndpointUrl: endpoint }),
 });

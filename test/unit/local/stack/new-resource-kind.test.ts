@@ -209,7 +209,7 @@ describe('a new kind of resource: one provisioner module, and nothing else', () 
       const shown = (path: string) => relative(PROJECT_ROOT, path);
       expect(banner.slice(2, 10)).toEqual([
         '  AWS APIs (moto)   http://127.0.0.1:5050  SNS, SQS, DynamoDB, KMS, S3, SSM',
-        '  Lambda API        http://127.0.0.1:3001  event source mappings (Get, List, Update), for npm run replay',
+        '  Lambda API        http://127.0.0.1:3001  event source mappings (Get, List, Update) and Invoke, for npm run replay and the functions',
         '  Firehose API      http://127.0.0.1:3002  PutRecord, PutRecordBatch, DescribeDeliveryStream, ListDeliveryStreams (aws firehose --endpoint-url)',
         `  Beacon            Beacon every 5 s  log: ${shown(join(stateDir, 'logs'))}/beacon.log`,
         "  Retries           failed SQS messages are retried after 1 s locally (in AWS: the queue's visibility timeout)",
