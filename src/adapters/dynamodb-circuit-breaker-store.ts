@@ -19,6 +19,13 @@ export class CircuitBreakerContentionError extends Error {
 const MAX_ATTEMPTS = 8;
 
 /**
+ * A random pause before another attempt (full jitter, growing up to 0.5 s): retrying at once would have the
+ * writers that lost a race race again in lockstep, the last of N concurrent batches needing N attempts.
+ */
+const backOff = (attempt: number) =>
+  new Promise((resolveWait) => setTimeout(resolveWait, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+
+/**
  * The checkout circuit breaker in one item of its table (`circuit` = `checkout`). Changes are
  * read-modify-write with an optimistic version, so that concurrent batches each count their failures and
  * exactly one of them makes a transition.
@@ -62,8 +69,9 @@ export class DynamoDbCircuitBreakerStore {
           new PutCommand({
             TableName: this.tableName,
             Item: { ...this.key, ...step.breaker, version: version + 1 },
+            // Version 0: no item yet, or one without a version (damaged, or written by hand) to replace.
             ...(version === 0
-              ? { ConditionExpression: 'attribute_not_exists(circuit)' }
+              ? { ConditionExpression: 'attribute_not_exists(version)' }
               : {
                   ConditionExpression: 'version = :version',
                   ExpressionAttributeValues: { ':version': version },
@@ -74,6 +82,7 @@ export class DynamoDbCircuitBreakerStore {
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+      if (attempt < MAX_ATTEMPTS) await backOff(attempt);
     }
     throw new CircuitBreakerContentionError(MAX_ATTEMPTS);
   }

@@ -126,14 +126,22 @@ export const trialSucceeded = (breaker: CircuitBreaker, reason: string, now: Dat
 /** Whether checkout processing should consume its queue in this state. */
 export const consumes = (state: CircuitState) => state === 'closed';
 
-/** A breaker read from storage, checked: undefined when it is not one. */
+const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+/** An instant as the breaker stores them (ISO text); a date that is not one would compare as NaN. */
+const isInstant = (value: unknown): value is string =>
+  typeof value === 'string' && !Number.isNaN(Date.parse(value));
+
+/**
+ * A breaker read from storage, checked: undefined when it is not one. An optional instant that is not one is
+ * dropped (an `openedAt` that is not a date would otherwise hold the circuit open for ever).
+ */
 export const parseBreaker = (item: Record<string, unknown> | undefined): CircuitBreaker | undefined => {
   if (!item) return undefined;
   const { state, failures, changedAt, reason, trips } = item;
   if (!CIRCUIT_STATES.includes(state as CircuitState)) return undefined;
-  if (typeof failures !== 'number' || typeof changedAt !== 'string' || typeof trips !== 'number')
-    return undefined;
-  const optional = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  if (!isCount(failures) || !isInstant(changedAt) || !isCount(trips)) return undefined;
+  const optional = (name: string) => (isInstant(item[name]) ? item[name] : undefined);
   return {
     state: state as CircuitState,
     failures,

@@ -3,13 +3,21 @@ import {
   ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
+import {
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { CircuitBreaker } from '../../../../src/domain/circuit-breaker';
 import { type OrderEvent, storedOrderChecksum } from '../../../../src/domain/order';
 import { corruptedCopy } from '../../../../src/functions/checkout/fault-mode';
+import { aBreakerItem, aCountingBreaker, anOpenBreaker } from '../../../factories/circuit-breaker';
+import { aLambdaContext } from '../../../factories/lambda-context';
 import {
   anOrder,
   anOrderEvent,
@@ -17,14 +25,33 @@ import {
   type OrderRequestWithId,
   TEST_CARD_NUMBERS,
 } from '../../../factories/order';
-import { anOrderRecord, anSqsEvent, anSqsRecord } from '../../../factories/sqs';
+import { anOrderRecord, anSqsEvent, anSqsRecord, CHECKOUT_QUEUE_ARN } from '../../../factories/sqs';
 import { type CapturedOutput, captureOutput } from '../../../helpers/capture-output';
 import { cardDataIn } from '../../../helpers/card-data';
-import { expectStartUpToFailWithout, useFunctionHandler } from '../../../helpers/handler-environment';
+import {
+  expectStartUpToFailWithout,
+  POWERTOOLS_TEST_ENVIRONMENT,
+  setEnvironment,
+  useFunctionHandler,
+} from '../../../helpers/handler-environment';
 
 const TABLE_NAME = 'checkout-CheckoutTable-1A2B3C';
+const BREAKER_TABLE_NAME = 'checkout-CircuitBreakerTable-4D5E6F';
 const FAULT_MODE_PARAMETER = '/checkout-test/CheckoutFaultMode';
 const MODULE = '../../../../src/functions/checkout/index';
+/** The function's own ARN, as its context gives it: the mapping it disables is the one that invokes it. */
+const FUNCTION_ARN = aLambdaContext('checkout').invokedFunctionArn;
+const MAPPING_UUID = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+
+/** What the template gives the function besides the fault switch: its table, queue and breaker. */
+const ENVIRONMENT = {
+  CHECKOUT_TABLE_NAME: TABLE_NAME,
+  CHECKOUT_QUEUE_ARN,
+  CIRCUIT_BREAKER_TABLE_NAME: BREAKER_TABLE_NAME,
+  CIRCUIT_BREAKER_FAILURE_THRESHOLD: '3',
+  CIRCUIT_BREAKER_WINDOW_SECONDS: '60',
+  CIRCUIT_BREAKER_COOL_DOWN_SECONDS: '60',
+};
 
 const card = { number: TEST_CARD_NUMBERS.visa, cvv: '8642' };
 /** A whole order with its card, as another publisher to the topic might send it. */
@@ -73,6 +100,7 @@ const ONLY_DATE_IS_FAKE: Parameters<typeof jest.useFakeTimers>[0] = {
 describe('the checkout handler', () => {
   const dynamodb = mockClient(DynamoDBDocumentClient);
   const ssm = mockClient(SSMClient);
+  const lambda = mockClient(LambdaClient);
   /*
    * The handler keeps the fault switch it read for 5 s. Each test starts a minute after the previous one
    * on a fake clock, so that it reads the switch afresh; tests of the cache move the clock themselves.
@@ -82,7 +110,7 @@ describe('the checkout handler', () => {
   const handler = useFunctionHandler<SQSEvent, SQSBatchResponse>(
     'checkout',
     {
-      CHECKOUT_TABLE_NAME: TABLE_NAME,
+      ...ENVIRONMENT,
       FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER,
       // As Lambda sets it for on-demand execution environments: Powertools then reports cold starts.
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
@@ -93,6 +121,7 @@ describe('the checkout handler', () => {
   afterAll(() => {
     dynamodb.restore();
     ssm.restore();
+    lambda.restore();
   });
 
   const setFaultMode = (value: string) =>
@@ -106,8 +135,15 @@ describe('the checkout handler', () => {
     jest.setSystemTime(clock);
     dynamodb.reset();
     dynamodb.on(PutCommand).resolves({});
+    // No breaker stored yet: a closed one.
+    dynamodb.on(GetCommand, { TableName: BREAKER_TABLE_NAME }).resolves({});
     ssm.reset();
     setFaultMode('off');
+    lambda.reset();
+    lambda
+      .on(ListEventSourceMappingsCommand)
+      .resolves({ EventSourceMappings: [{ UUID: MAPPING_UUID, State: 'Enabled' }] });
+    lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: MAPPING_UUID, State: 'Disabling' });
     output = captureOutput();
   });
 
@@ -116,7 +152,12 @@ describe('the checkout handler', () => {
     jest.useRealTimers();
   });
 
-  const putItems = () => dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+  /** The writes to the orders table (the breaker's table has its own). */
+  const putItems = () =>
+    dynamodb
+      .commandCalls(PutCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.TableName === TABLE_NAME);
 
   it('stores every valid order of a batch and reports exactly the poison messages as failures', async () => {
     const valid = [
@@ -343,9 +384,29 @@ describe('the checkout handler', () => {
     });
   });
 
-  it.each(['CHECKOUT_TABLE_NAME', 'FAULT_MODE_PARAMETER_NAME'])(
+  it.each(Object.keys(ENVIRONMENT))(
     'fails at start-up, naming the variable, when %s is not set',
     (variable) => expectStartUpToFailWithout(variable, () => import(MODULE)),
+  );
+
+  it.each([
+    ['CIRCUIT_BREAKER_FAILURE_THRESHOLD', '0', 1],
+    ['CIRCUIT_BREAKER_WINDOW_SECONDS', '1.5', 1],
+    ['CIRCUIT_BREAKER_COOL_DOWN_SECONDS', 'a minute', 0],
+  ])(
+    'fails at start-up when %s is %j, not a whole number of at least %i',
+    async (variable, value, minimum) => {
+      const restore = setEnvironment({ [variable]: value });
+      try {
+        await jest.isolateModulesAsync(async () => {
+          await expect(import(MODULE)).rejects.toThrow(
+            `Environment variable ${variable} must be a whole number of at least ${minimum}`,
+          );
+        });
+      } finally {
+        restore();
+      }
+    },
   );
 
   it('logs a replayed order with the id of its replay', async () => {
@@ -401,6 +462,245 @@ describe('the checkout handler', () => {
     expect(stored.map((line) => line.cold_start)).toEqual([false, false]);
   });
 
+  describe('the circuit breaker', () => {
+    const breakerRequests = () =>
+      dynamodb
+        .calls()
+        .filter((call) => (call.args[0].input as { TableName?: string }).TableName === BREAKER_TABLE_NAME);
+    const breakerPuts = () =>
+      dynamodb
+        .commandCalls(PutCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.TableName === BREAKER_TABLE_NAME);
+    const listCalls = () =>
+      lambda.commandCalls(ListEventSourceMappingsCommand).map((call) => call.args[0].input);
+    const updates = () =>
+      lambda.commandCalls(UpdateEventSourceMappingCommand).map((call) => call.args[0].input);
+    const storedBreaker = (breaker: CircuitBreaker, version: number) =>
+      dynamodb
+        .on(GetCommand, { TableName: BREAKER_TABLE_NAME })
+        .resolves({ Item: aBreakerItem(breaker, version) });
+    /** Two failures counted 10 s ago: one more opens the breaker (threshold 3 within 60 s). */
+    const oneFailureFromOpening = () => storedBreaker(aCountingBreaker(2, new Date(Date.now() - 10_000)), 4);
+    const failingWrite = (orderId: string) =>
+      dynamodb
+        .on(PutCommand, { TableName: TABLE_NAME, Item: { orderId } })
+        .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
+    const errorLines = () => output.jsonLines().filter((line) => line.level === 'ERROR');
+    const TOLD_NOTHING = 'The circuit breaker could not be told of failed orders';
+
+    it('makes no request to the breaker or to Lambda for a batch without failures', async () => {
+      await handler(anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder())]));
+      expect(breakerRequests()).toEqual([]);
+      expect(lambda.calls()).toEqual([]);
+    });
+
+    it('counts a failed DynamoDB write on the breaker, which stays closed below the threshold', async () => {
+      const failed = anOrderRecord(anOrder({ id: 'breaker-order-1' }));
+      failingWrite('breaker-order-1');
+      const response = await handler(anSqsEvent([failed, anOrderRecord(anOrder())]));
+
+      expect(failedIds(response)).toEqual([failed.messageId]);
+      const now = new Date().toISOString();
+      expect(breakerPuts()).toEqual([
+        {
+          TableName: BREAKER_TABLE_NAME,
+          Item: expect.objectContaining({
+            circuit: 'checkout',
+            state: 'closed',
+            failures: 1,
+            windowStartedAt: now,
+            lastFailureAt: now,
+            version: 1,
+          }),
+          ConditionExpression: 'attribute_not_exists(version)',
+        },
+      ]);
+      expect(lambda.calls()).toEqual([]);
+    });
+
+    it('counts each failed order of a batch once, in one change of the breaker', async () => {
+      for (const id of ['breaker-order-2', 'breaker-order-3']) failingWrite(id);
+      await handler(
+        anSqsEvent([
+          anOrderRecord(anOrder({ id: 'breaker-order-2' })),
+          anOrderRecord(anOrder({ id: 'breaker-order-3' })),
+          anOrderRecord(anOrder()),
+        ]),
+      );
+      expect(breakerPuts().map(({ Item }) => Item?.failures)).toEqual([2]);
+    });
+
+    it('does not count a poison message or a conflicting order: they are no sign of an outage', async () => {
+      const stored = anOrder({ id: 'breaker-order-4' });
+      dynamodb
+        .on(PutCommand, { TableName: TABLE_NAME, Item: { orderId: 'breaker-order-4' } })
+        .rejects(conditionFailed(itemOf(stored)));
+      const conflicting = anOrderRecord(anOrder({ id: 'breaker-order-4', customer: { id: 'someone-else' } }));
+      const poison = anSqsRecord('{"id": "half an order"');
+
+      const response = await handler(anSqsEvent([conflicting, poison, anOrderRecord(anOrder())]));
+
+      expect(failedIds(response)).toEqual(ids([conflicting, poison]));
+      expect(breakerRequests()).toEqual([]);
+      expect(lambda.calls()).toEqual([]);
+    });
+
+    it('opens the breaker with the batch that reaches the threshold, and disables its own event source', async () => {
+      oneFailureFromOpening();
+      const failed = anOrderRecord(anOrder({ id: 'breaker-order-5' }));
+      failingWrite('breaker-order-5');
+
+      const response = await handler(anSqsEvent([failed, anOrderRecord(anOrder())]));
+
+      expect(failedIds(response)).toEqual([failed.messageId]);
+      expect(breakerPuts()).toEqual([
+        {
+          TableName: BREAKER_TABLE_NAME,
+          Item: expect.objectContaining({ state: 'open', failures: 0, trips: 1, version: 5 }),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': 4 },
+        },
+      ]);
+      expect(listCalls()).toEqual([
+        expect.objectContaining({ FunctionName: FUNCTION_ARN, EventSourceArn: CHECKOUT_QUEUE_ARN }),
+      ]);
+      expect(updates()).toEqual([{ UUID: MAPPING_UUID, Enabled: false }]);
+    });
+
+    it('logs the transition as a warning and a metric, and says that processing stopped', async () => {
+      oneFailureFromOpening();
+      failingWrite('breaker-order-6');
+      await handler(anSqsEvent([anOrderRecord(anOrder({ id: 'breaker-order-6' }))])).catch(() => undefined);
+
+      const lines = output.jsonLines();
+      const reason = '3 failures of the dependencies within 60 s (threshold 3)';
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: `Checkout circuit breaker closed -> open: ${reason}`,
+          circuitBreaker: { from: 'closed', to: 'open', reason, trips: 1 },
+        }),
+      );
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'Checkout processing stopped: orders wait in the queue until the circuit breaker closes',
+          eventSourceMapping: MAPPING_UUID,
+          state: 'Disabling',
+        }),
+      );
+      expect(lines).toContainEqual(expect.objectContaining({ CircuitBreakerOpened: 1 }));
+    });
+
+    it.each(['Disabled', 'Disabling'])(
+      'leaves a mapping that is already %s alone when the breaker opens',
+      async (state) => {
+        oneFailureFromOpening();
+        lambda
+          .on(ListEventSourceMappingsCommand)
+          .resolves({ EventSourceMappings: [{ UUID: MAPPING_UUID, State: state }] });
+        failingWrite('breaker-order-7');
+        await handler(
+          anSqsEvent([anOrderRecord(anOrder({ id: 'breaker-order-7' })), anOrderRecord(anOrder())]),
+        );
+        expect(breakerPuts()[0]?.Item?.state).toBe('open');
+        expect(listCalls()).toHaveLength(1);
+        expect(updates()).toEqual([]);
+      },
+    );
+
+    it('keeps counting on a breaker that is already open, without looking for the mapping again', async () => {
+      storedBreaker(anOpenBreaker(new Date(Date.now() - 5_000)), 9);
+      failingWrite('breaker-order-8');
+      await handler(
+        anSqsEvent([anOrderRecord(anOrder({ id: 'breaker-order-8' })), anOrderRecord(anOrder())]),
+      );
+      expect(breakerPuts()).toEqual([
+        expect.objectContaining({
+          Item: expect.objectContaining({
+            state: 'open',
+            lastFailureAt: new Date().toISOString(),
+            version: 10,
+          }),
+        }),
+      ]);
+      expect(lambda.calls()).toEqual([]);
+    });
+
+    it('logs an error when no mapping feeds the function from its queue', async () => {
+      oneFailureFromOpening();
+      lambda.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
+      failingWrite('breaker-order-9');
+      const response = await handler(
+        anSqsEvent([anOrderRecord(anOrder({ id: 'breaker-order-9' })), anOrderRecord(anOrder())]),
+      );
+      expect(response.batchItemFailures).toHaveLength(1);
+      expect(updates()).toEqual([]);
+      expect(errorLines()).toContainEqual(
+        expect.objectContaining({
+          message:
+            'The circuit breaker opened but no event source mapping feeds this function from its queue',
+          functionArn: FUNCTION_ARN,
+          queueArn: CHECKOUT_QUEUE_ARN,
+        }),
+      );
+    });
+
+    const breakerFailures: [string, () => void][] = [
+      [
+        'reading the breaker fails',
+        () =>
+          dynamodb
+            .on(GetCommand, { TableName: BREAKER_TABLE_NAME })
+            .rejects(new Error('Internal server error')),
+      ],
+      [
+        'writing the breaker fails',
+        () =>
+          dynamodb
+            .on(PutCommand, { TableName: BREAKER_TABLE_NAME })
+            .rejects(new Error('Internal server error')),
+      ],
+      [
+        'listing the mappings fails',
+        () => {
+          oneFailureFromOpening();
+          lambda.on(ListEventSourceMappingsCommand).rejects(new Error('AccessDeniedException'));
+        },
+      ],
+      [
+        'disabling the mapping fails',
+        () => {
+          oneFailureFromOpening();
+          lambda.on(UpdateEventSourceMappingCommand).rejects(new Error('ResourceInUseException'));
+        },
+      ],
+    ];
+
+    it.each(breakerFailures)(
+      'answers the same batch response, and logs an error, when %s',
+      async (_, arrange) => {
+        arrange();
+        failingWrite('breaker-order-10');
+        const failed = anOrderRecord(anOrder({ id: 'breaker-order-10' }));
+        const response = await handler(anSqsEvent([failed, anOrderRecord(anOrder())]));
+        expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: failed.messageId }] });
+        expect(putItems()).toHaveLength(2);
+        expect(errorLines()).toContainEqual(expect.objectContaining({ message: TOLD_NOTHING }));
+      },
+    );
+
+    it.each(breakerFailures)('still fails a batch that failed as a whole when %s', async (_, arrange) => {
+      arrange();
+      failingWrite('breaker-order-11');
+      await expect(handler(anSqsEvent([anOrderRecord(anOrder({ id: 'breaker-order-11' }))]))).rejects.toThrow(
+        FullBatchFailureError,
+      );
+      expect(errorLines()).toContainEqual(expect.objectContaining({ message: TOLD_NOTHING }));
+    });
+  });
+
   describe('the game-day fault switch', () => {
     const getParameterCalls = () => ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input);
 
@@ -431,6 +731,21 @@ describe('the checkout handler', () => {
         failures.every((line) => (line.error as { name?: string })?.name === 'SimulatedOutageError'),
       ).toBe(true);
       expect(cardDataIn(output.text(), card)).toEqual([]);
+    });
+
+    it('set to "fail" counts every failed order on the circuit breaker, as an outage would', async () => {
+      setFaultMode('fail');
+      await expect(
+        handler(anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder()), anOrderRecord(anOrder())])),
+      ).rejects.toThrow(FullBatchFailureError);
+      const breakerPuts = dynamodb
+        .commandCalls(PutCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.TableName === BREAKER_TABLE_NAME);
+      expect(breakerPuts).toEqual([
+        expect.objectContaining({ Item: expect.objectContaining({ state: 'open', trips: 1 }) }),
+      ]);
+      expect(lambda.commandCalls(UpdateEventSourceMappingCommand)).toHaveLength(1);
     });
 
     it('set to "corrupt" stores a damaged item that keeps the checksum of the real order', async () => {
@@ -527,6 +842,94 @@ describe('the checkout handler', () => {
       });
       expect(getParameterCalls()).toHaveLength(2);
       expect(putItems()).toHaveLength(1);
+    });
+  });
+});
+
+describe('the checkout handler of a stack without fault injection (no FAULT_MODE_PARAMETER_NAME)', () => {
+  let output: CapturedOutput;
+  let restoreEnvironment = () => {};
+  let faultModeParameterName: string | undefined;
+
+  beforeAll(() => {
+    restoreEnvironment = setEnvironment({
+      ...POWERTOOLS_TEST_ENVIRONMENT,
+      POWERTOOLS_SERVICE_NAME: 'checkout',
+      ...ENVIRONMENT,
+    });
+    faultModeParameterName = process.env.FAULT_MODE_PARAMETER_NAME;
+    delete process.env.FAULT_MODE_PARAMETER_NAME;
+  });
+
+  afterAll(() => {
+    if (faultModeParameterName !== undefined) process.env.FAULT_MODE_PARAMETER_NAME = faultModeParameterName;
+    restoreEnvironment();
+  });
+
+  beforeEach(() => {
+    output = captureOutput();
+  });
+
+  afterEach(() => output.restore());
+
+  /**
+   * Runs `test` with the function module loaded afresh (a cold start in this environment), in a module
+   * registry of its own: the SDK clients are that registry's, so they are mocked there, and the switch's
+   * module would load into it too. The whole test runs inside, so that nothing it loads lazily escapes.
+   */
+  const withAFreshModule = (
+    test: (loaded: {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+      /** Every request to SSM, by any SSM client of the module. */
+      ssmRequests: () => unknown[];
+      /** The orders table's writes. */
+      orderPuts: () => unknown[];
+    }) => Promise<void>,
+  ) =>
+    jest.isolateModulesAsync(async () => {
+      const ssmModule: typeof import('@aws-sdk/client-ssm') = await import('@aws-sdk/client-ssm');
+      const documentsModule: typeof import('@aws-sdk/lib-dynamodb') = await import('@aws-sdk/lib-dynamodb');
+      const ssm = mockClient(ssmModule.SSMClient);
+      const documents = mockClient(documentsModule.DynamoDBDocumentClient);
+      documents.on(documentsModule.PutCommand).resolves({});
+      documents.on(documentsModule.GetCommand).resolves({});
+      try {
+        const { handler } = (await import(MODULE)) as {
+          handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+        };
+        await test({
+          handler,
+          ssmRequests: () => ssm.calls(),
+          orderPuts: () =>
+            documents
+              .commandCalls(documentsModule.PutCommand)
+              .filter((call) => call.args[0].input.TableName === TABLE_NAME),
+        });
+      } finally {
+        ssm.restore();
+        documents.restore();
+      }
+    });
+
+  it('stores orders normally and never reads the fault switch, in any batch', async () => {
+    await withAFreshModule(async ({ handler, ssmRequests, orderPuts }) => {
+      const first = await handler(
+        anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder())]),
+        aLambdaContext('checkout'),
+      );
+      const poison = anSqsRecord('not json');
+      const second = await handler(
+        anSqsEvent([anOrderRecord(anOrder()), poison]),
+        aLambdaContext('checkout'),
+      );
+
+      expect(first).toEqual({ batchItemFailures: [] });
+      expect(second).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+      expect(orderPuts()).toHaveLength(3);
+      expect(ssmRequests()).toEqual([]);
+      expect(output.jsonLines()).not.toContainEqual(
+        expect.objectContaining({ message: expect.stringContaining('fault switch') }),
+      );
     });
   });
 });
