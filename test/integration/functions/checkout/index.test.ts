@@ -14,6 +14,7 @@ import { QUIET_POWERTOOLS, useMotoServer } from '../../../helpers/moto';
 type Handler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
 
 const TABLE = 'checkout-orders';
+const BREAKER_TABLE = 'checkout-circuit-breaker';
 const MODULE = '../../../../src/functions/checkout';
 /** The fault switch of the handler most tests use; `off`, as the template's default. */
 const FAULT_MODE_PARAMETER = '/checkout-it/CheckoutFaultMode';
@@ -42,6 +43,14 @@ describe('the checkout function against moto', () => {
         KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
       }),
     );
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: BREAKER_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'circuit', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'circuit', KeyType: 'HASH' }],
+      }),
+    );
     ssm = new SSMClient(moto.clientConfig());
     await setFaultSwitch(FAULT_MODE_PARAMETER, 'off');
     restoreEnvironment = setEnvironment({
@@ -50,6 +59,11 @@ describe('the checkout function against moto', () => {
       ...QUIET_POWERTOOLS,
       POWERTOOLS_SERVICE_NAME: 'checkout',
       CHECKOUT_TABLE_NAME: TABLE,
+      CHECKOUT_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:checkout-queue',
+      CIRCUIT_BREAKER_TABLE_NAME: BREAKER_TABLE,
+      CIRCUIT_BREAKER_FAILURE_THRESHOLD: '1000',
+      CIRCUIT_BREAKER_WINDOW_SECONDS: '60',
+      CIRCUIT_BREAKER_COOL_DOWN_SECONDS: '60',
       FAULT_MODE_PARAMETER_NAME: FAULT_MODE_PARAMETER,
     });
     ({ handler } = (await import(MODULE)) as unknown as { handler: Handler });
@@ -160,6 +174,11 @@ describe('the checkout function against moto', () => {
       ).rejects.toThrow('All records failed processing');
 
       for (const order of orders) expect(await storedItem(order.id)).toBeUndefined();
+      const breaker = (
+        await documents.send(new GetCommand({ TableName: BREAKER_TABLE, Key: { circuit: 'checkout' } }))
+      ).Item;
+      expect(breaker).toMatchObject({ state: 'closed', failures: expect.any(Number) });
+      expect(breaker?.failures).toBeGreaterThanOrEqual(orders.length);
     });
 
     it('set to "corrupt" stores a damaged item; once it is back to "off", the same message repairs it', async () => {
