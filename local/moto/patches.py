@@ -15,11 +15,13 @@ unchanged, on a view of the queue that defers those three.
 """
 
 import functools
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from moto import backends
 from moto.core import responses, utils
+from moto.dynamodb.models import DynamoDBBackend
 from moto.sqs.models import Queue
 
 # The attributes whose value walks the whole queue, and the Queue property that computes each.
@@ -112,8 +114,30 @@ def _delete_message_holding_lock(self: Queue, receipt_handle: str) -> None:
         return _original_delete_message(self, receipt_handle)
 
 
+# DynamoDB conditional writes (moto 5.2.5): a write reads the current item, evaluates its condition, then
+# stores the new item, with no lock. The local server answers requests on several threads, so two
+# conditional writes of the same item can both pass their condition: two `attribute_not_exists` puts both
+# succeed, two optimistic-version updates both win. DynamoDB itself never allows that; the circuit breaker,
+# the replay state and idempotent order writes rely on it. The fix: every write of the DynamoDB backend
+# holds one lock (reads do not).
+DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+_dynamodb_write_lock = threading.RLock()
+_original_dynamodb_writes = {name: getattr(DynamoDBBackend, name) for name in DYNAMODB_WRITES}
+
+
+def _holding_the_write_lock(write: Any) -> Any:
+    @functools.wraps(write)
+    def locked(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_write_lock:
+            return write(self, *args, **kwargs)
+
+    return locked
+
+
 def apply() -> None:
     """Installs the fixes; idempotent."""
+    for name, write in _original_dynamodb_writes.items():
+        setattr(DynamoDBBackend, name, _holding_the_write_lock(write))
     Queue.attributes = property(_attributes_with_deferred_counts)
     Queue.delete_message = _delete_message_holding_lock
     backends.list_of_moto_modules = _cached_list_of_moto_modules
@@ -122,6 +146,8 @@ def apply() -> None:
 
 def revert() -> None:
     """Restores moto's own code (for the test that compares both)."""
+    for name, write in _original_dynamodb_writes.items():
+        setattr(DynamoDBBackend, name, write)
     Queue.attributes = _original_attributes
     Queue.delete_message = _original_delete_message
     backends.list_of_moto_modules = _original_list_of_moto_modules

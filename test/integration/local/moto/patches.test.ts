@@ -82,3 +82,29 @@ describe("the local moto server's SQS fixes (local/moto/patches.py)", () => {
     },
   );
 });
+
+describe("the local moto server's DynamoDB write lock (local/moto/patches.py)", () => {
+  let succeeded: { moto: number; patched: number };
+
+  beforeAll(() => {
+    succeeded = JSON.parse(
+      execFileSync(
+        join(VENV_BIN, 'python'),
+        [join(__dirname, 'dynamodb-write-race-probe.py'), join(PROJECT_ROOT, 'local/moto')],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+        },
+      ),
+    );
+  });
+
+  it('lets exactly one of two overlapping conditional puts of a new item succeed, as DynamoDB does', () => {
+    expect(succeeded.patched).toBe(1);
+  });
+
+  it('is still needed: moto itself lets both succeed when their condition checks overlap', () => {
+    // When this fails, upstream moto makes conditional writes atomic: drop patches.py's DynamoDB lock.
+    expect(succeeded.moto).toBe(2);
+  });
+});
