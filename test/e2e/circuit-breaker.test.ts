@@ -7,6 +7,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { run as fault } from '../../cli/fault/main';
 import type { CliRun } from '../../cli/shared/io';
+import { run as status } from '../../cli/status/main';
+import type { StatusJson } from '../../cli/status/report';
 import { localClientConfig } from '../../local/aws-config';
 import { DynamoDbCircuitBreakerStore } from '../../src/adapters/dynamodb-circuit-breaker-store';
 import { LambdaEventSourceMappings } from '../../src/adapters/lambda-event-source-mapping';
@@ -83,6 +85,13 @@ describe('the checkout circuit breaker through the local stack', () => {
     return Object.fromEntries(depths.filter(([, depth]) => depth > 0));
   };
 
+  /** `npm run status -- --json`: its exit code and what it says of checkout processing. */
+  const checkoutStatus = async () => {
+    const { code, stdout } = await cli(status, '--json');
+    const { checkoutProcessing } = (JSON.parse(stdout) as StatusJson).pipelines;
+    return { code, checkoutProcessing };
+  };
+
   const checkoutMapping = () => mappings.get(stack.outputs.CheckoutEventSourceMappingId as string);
 
   /** The fault switch is cached 5 s by the checkout function. */
@@ -124,6 +133,12 @@ describe('the checkout circuit breaker through the local stack', () => {
     );
     expect(opened.reason).toMatch(/failures of the dependencies within 60 s \(threshold 3\)/);
     expect((await checkoutMapping()).state).toBe('Disabled');
+    const whileOpen = await checkoutStatus();
+    expect(whileOpen.code).toBe(1);
+    expect(whileOpen.checkoutProcessing).toMatchObject({
+      health: 'unhealthy',
+      circuitBreaker: { state: 'open', reason: opened.reason },
+    });
     // The orders wait in the checkout queue, receive after receive no longer used up.
     await new Promise((resolveWait) => setTimeout(resolveWait, 5000));
     expect(await deadLetters()).toEqual({});
@@ -146,6 +161,12 @@ describe('the checkout circuit breaker through the local stack', () => {
     expect((await checkoutMapping()).state).toBe('Enabled');
     for (const order of orders) expect(await itemsWithId(order.id)).toHaveLength(1);
     expect(await deadLetters()).toEqual({});
+    const afterwards = await checkoutStatus();
+    expect(afterwards.checkoutProcessing).toMatchObject({
+      health: 'healthy',
+      circuitBreaker: { state: 'closed', trips: 1 },
+      eventSourceMapping: { state: 'Enabled' },
+    });
   });
 
   it('sends a poison message to the dead-letter queue, and stays closed', async () => {
