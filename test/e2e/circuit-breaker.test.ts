@@ -13,6 +13,7 @@ import { localClientConfig } from '../../local/aws-config';
 import { DynamoDbCircuitBreakerStore } from '../../src/adapters/dynamodb-circuit-breaker-store';
 import { LambdaEventSourceMappings } from '../../src/adapters/lambda-event-source-mapping';
 import { anOrderInput, type OrderRequestWithId } from '../factories/order';
+import { runCli } from '../helpers/cli';
 import { messagesIn } from '../helpers/queues';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
 import { PartnerClient } from './partner-client';
@@ -34,15 +35,7 @@ describe('the checkout circuit breaker through the local stack', () => {
   let breakers: DynamoDbCircuitBreakerStore;
   let mappings: LambdaEventSourceMappings;
 
-  const cli = async (command: CliRun, ...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await command([...argv, '--outputs', outputsFile], {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-    });
-    return { code, stdout, stderr };
-  };
+  const cli = (command: CliRun, ...argv: string[]) => runCli(command, [...argv, '--outputs', outputsFile]);
 
   const post = async () => {
     const order = anOrderInput();
