@@ -1,13 +1,15 @@
 /**
- * A dry run of a replay: every message of the replay queue is received once, classified as the replay
- * function would (replayDecision), and made visible again at once. Nothing is deleted or sent.
+ * A dry run of a replay: every message of the replay queue is received once, judged as the replay function
+ * would judge it in a replay started now (judgeMessage), and made visible again at once. Nothing is deleted
+ * or sent.
  */
 import {
   ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type ReplayDecision, type ReplayWindow, replayDecision } from '../../src/domain/replay';
+import { REPLAY_TICK_ATTRIBUTE } from '../../src/adapters/sqs-replay-queue';
+import { judgeMessage, type ReplayReason, type ReplayWindow } from '../../src/domain/replay';
 import { chunks, SQS_BATCH_LIMIT } from '../shared/queues';
 
 /**
@@ -17,10 +19,15 @@ import { chunks, SQS_BATCH_LIMIT } from '../shared/queues';
 export const DRY_RUN_VISIBILITY_TIMEOUT_SECONDS = 60;
 
 export interface DryRunCounts {
-  /** Messages read (each once). */
+  /** Messages read (each once), ticks left out. */
   read: number;
+  /** In the window: forwarded. */
   replay: number;
-  outsideWindow: number;
+  /** Before the window: removed. */
+  beforeWindow: number;
+  /** At or after the window's end: kept in the replay queue. */
+  afterWindow: number;
+  /** Without an order time: removed. */
   noTime: number;
   /** Messages that reappeared during the read: it outlasted the visibility timeout, so the counts may miss some. */
   reappeared: number;
@@ -34,9 +41,13 @@ export interface DryRunOptions {
   waitTimeSeconds?: number;
 }
 
-const COUNTER: Record<ReplayDecision, 'replay' | 'outsideWindow' | 'noTime'> = {
-  replay: 'replay',
-  'outside-window': 'outsideWindow',
+type Counter = 'replay' | 'beforeWindow' | 'afterWindow' | 'noTime';
+
+/** Where the judgements of a replay started now are counted; ticks are not orders, and are not counted. */
+const COUNTER: Partial<Record<ReplayReason, Counter>> = {
+  'in-window': 'replay',
+  'before-window': 'beforeWindow',
+  'after-window': 'afterWindow',
   'no-time': 'noTime',
 };
 
@@ -50,13 +61,16 @@ export const countReplayQueue = async (
   const counts: DryRunCounts = {
     read: 0,
     replay: 0,
-    outsideWindow: 0,
+    beforeWindow: 0,
+    afterWindow: 0,
     noTime: 0,
     reappeared: 0,
     notReleased: 0,
   };
   /** The latest receipt handle of every message received: the one that releases it. */
   const receipts = new Map<string, string>();
+  // No SentTimestamp is given: no message counts as published during the replay, as none would.
+  const replay = { replayId: 'dry-run', window, startedAt: new Date() };
   try {
     for (;;) {
       const { Messages = [] } = await sqs.send(
@@ -75,8 +89,12 @@ export const countReplayQueue = async (
         if (receipts.has(id)) counts.reappeared += 1;
         else {
           fresh += 1;
-          counts.read += 1;
-          counts[COUNTER[replayDecision(message.Body ?? '', window)]] += 1;
+          const tickOf = message.MessageAttributes?.[REPLAY_TICK_ATTRIBUTE]?.StringValue;
+          const counter = COUNTER[judgeMessage({ body: message.Body ?? '', tickOf }, replay).reason];
+          if (counter) {
+            counts.read += 1;
+            counts[counter] += 1;
+          }
         }
         if (message.ReceiptHandle) receipts.set(id, message.ReceiptHandle);
       }

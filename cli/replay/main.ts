@@ -35,10 +35,14 @@ export const run = async (argv: string[], io: CliIo): Promise<number> => {
     try {
       switch (args.command) {
         case 'start':
-          await startCommand(stack, { window: args.window, dryRun: args.dryRun, commands }, io);
+          await startCommand(
+            stack,
+            { window: args.window, dryRun: args.dryRun, rate: args.rate, commands },
+            io,
+          );
           break;
         case 'status':
-          await statusCommand(stack, { json: args.json, commands }, io);
+          await statusCommand(stack, { json: args.json, watchSeconds: args.watchSeconds, commands }, io);
           break;
         case 'stop':
           await stopCommand(stack, io);

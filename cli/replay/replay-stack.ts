@@ -1,44 +1,56 @@
 /**
  * What the replay CLI works with in a stack: the replay state table (through the replay function's own
- * DynamoDbReplayStateStore), the replay function's event source mapping (Lambda's API: in AWS, or the
- * local runtime's at LambdaEndpointUrl), and the replay queue and its dead-letter queue.
+ * DynamoDbReplayStateStore), the replay function's event source mapping (Lambda's API, through the shared
+ * LambdaEventSourceMappings: in AWS, or the local runtime's at LambdaEndpointUrl), and the replay queue
+ * and its dead-letter queue.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  GetEventSourceMappingCommand,
-  LambdaClient,
-  UpdateEventSourceMappingCommand,
-} from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbReplayStateStore } from '../../src/adapters/dynamodb-replay-state';
+import {
+  type EventSourceMapping,
+  type EventSourceMappingUpdate,
+  isSettled,
+  LambdaEventSourceMappings,
+} from '../../src/adapters/lambda-event-source-mapping';
 import { CliError, describeFailure } from '../shared/errors';
 import { describeQueue, type QueueInfo } from '../shared/queues';
 import { createClient, type Target } from '../shared/target';
 
-/** An event source mapping's state, as Lambda reports it: Enabled, Disabled, Enabling, Disabling, ... */
-export interface MappingState {
-  uuid: string;
-  state: string;
+/**
+ * An event source mapping as the replay CLI shows it: Lambda's state (Enabled, Disabled, Enabling,
+ * Disabling, ...), its batch size and maximum concurrency, and the function it feeds.
+ */
+export interface MappingState extends EventSourceMapping {
   functionName?: string | undefined;
 }
 
-/** Lambda's transitional states, in which UpdateEventSourceMapping is refused. */
-const TRANSITIONS = new Set(['Creating', 'Enabling', 'Disabling', 'Updating', 'Deleting']);
+/** The replay queue with the messages SQS holds back (kept copies and ticks are sent delayed). */
+export interface ReplayQueueInfo extends QueueInfo {
+  /** ApproximateNumberOfMessagesDelayed. */
+  delayed: number;
+}
 
 /** Refuses to change a mapping that is changing state already. */
-export const assertSettled = (mapping: MappingState) => {
-  if (TRANSITIONS.has(mapping.state)) {
+export const assertSettled = (mapping: Pick<MappingState, 'uuid' | 'state'>) => {
+  if (!isSettled(mapping)) {
     throw new CliError(
       `the event source mapping ${mapping.uuid} is ${mapping.state}: try again in a few seconds`,
     );
   }
 };
 
+/** The state Lambda would report right after an update that it answered without one. */
+const transitionOf = (update: EventSourceMappingUpdate, current: MappingState) =>
+  update.enabled === undefined ? current.state : update.enabled ? 'Enabling' : 'Disabling';
+
 const functionNameOf = (functionArn: string | undefined) =>
   functionArn?.split(':function:')[1]?.split(':')[0];
 
 export class ReplayStack {
   readonly replays: DynamoDbReplayStateStore;
+  private readonly mappings: LambdaEventSourceMappings;
 
   private constructor(
     private readonly target: Target,
@@ -54,6 +66,7 @@ export class ReplayStack {
     },
   ) {
     this.replays = new DynamoDbReplayStateStore(clients.dynamodb, resources.tableName);
+    this.mappings = new LambdaEventSourceMappings(clients.lambda);
   }
 
   /** Reads the stack's outputs and creates the clients. */
@@ -113,31 +126,51 @@ export class ReplayStack {
     }
   }
 
-  async mapping(): Promise<MappingState> {
-    const { mappingId, functionName } = this.resources;
-    const mapping = await this.lambda(() =>
-      this.clients.lambda.send(new GetEventSourceMappingCommand({ UUID: mappingId })),
-    );
-    return {
-      uuid: mappingId,
-      state: mapping.State ?? 'unknown',
-      functionName: functionName ?? functionNameOf(mapping.FunctionArn),
-    };
+  private withFunctionName(mapping: EventSourceMapping): MappingState {
+    return { ...mapping, functionName: this.resources.functionName ?? functionNameOf(mapping.functionArn) };
   }
 
-  /** Enables or disables the mapping (UpdateEventSourceMapping); returns the state Lambda reports after. */
-  async setMappingEnabled(enabled: boolean, before?: MappingState): Promise<MappingState> {
+  async mapping(): Promise<MappingState> {
+    const mapping = await this.lambda(() => this.mappings.get(this.resources.mappingId));
+    return this.withFunctionName({ ...mapping, uuid: this.resources.mappingId });
+  }
+
+  /**
+   * Changes the mapping (UpdateEventSourceMapping): refused while it is changing state already. Gives back
+   * the mapping as Lambda reports it right after (often in a transition).
+   */
+  async updateMapping(update: EventSourceMappingUpdate, before?: MappingState): Promise<MappingState> {
     const current = before ?? (await this.mapping());
     assertSettled(current);
-    const { mappingId } = this.resources;
-    const updated = await this.lambda(() =>
-      this.clients.lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, Enabled: enabled })),
-    );
-    return { ...current, state: updated.State ?? (enabled ? 'Enabling' : 'Disabling') };
+    const updated = await this.lambda(() => this.mappings.update(this.resources.mappingId, update));
+    // What the answer leaves out is as it was, or as asked.
+    const reported = Object.fromEntries(Object.entries(updated).filter(([, value]) => value !== undefined));
+    return this.withFunctionName({
+      ...current,
+      ...(update.batchSize !== undefined ? { batchSize: update.batchSize } : {}),
+      ...(update.maximumConcurrency !== undefined ? { maximumConcurrency: update.maximumConcurrency } : {}),
+      ...reported,
+      state: updated.state !== 'unknown' ? updated.state : transitionOf(update, current),
+      uuid: this.resources.mappingId,
+    });
   }
 
-  replayQueue(): Promise<QueueInfo> {
-    return describeQueue(this.clients.sqs, this.resources.queueUrl);
+  /** Enables or disables the mapping; returns the state Lambda reports after. */
+  setMappingEnabled(enabled: boolean, before?: MappingState): Promise<MappingState> {
+    return this.updateMapping({ enabled }, before);
+  }
+
+  async replayQueue(): Promise<ReplayQueueInfo> {
+    const [queue, { Attributes = {} }] = await Promise.all([
+      describeQueue(this.clients.sqs, this.resources.queueUrl),
+      this.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: this.resources.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+        }),
+      ),
+    ]);
+    return { ...queue, delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0) || 0 };
   }
 
   async deadLetterQueue(): Promise<QueueInfo | undefined> {

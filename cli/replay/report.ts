@@ -1,6 +1,6 @@
 /** What the replay CLI prints: the window, the status (text and JSON), the verdict, the dry run's counts. */
-import type { ReplayState } from '../../src/adapters/dynamodb-replay-state';
-import type { ReplayWindow } from '../../src/domain/replay';
+import type { MappingSettings, ReplayState } from '../../src/adapters/dynamodb-replay-state';
+import { currentRates, type ReplayWindow, remainingMessages, secondsLeft } from '../../src/domain/replay';
 import { plural } from '../shared/format';
 import type { QueueDepth } from '../shared/queues';
 import type { DryRunCounts } from './dry-run';
@@ -21,6 +21,8 @@ export const describeWindow = ({ since, until }: { since: Date | string; until: 
 export interface QueueStatus extends QueueDepth {
   name: string;
   url: string;
+  /** ApproximateNumberOfMessagesDelayed (kept copies and ticks are sent delayed); 0 when absent. */
+  delayed?: number | undefined;
 }
 
 export interface ReplayStatus {
@@ -28,6 +30,21 @@ export interface ReplayStatus {
   mapping: MappingState;
   replayQueue: QueueStatus;
   deadLetterQueue?: QueueStatus | undefined;
+  /** When it was read: the current rate and the time left are taken at this instant (now when absent). */
+  readAt?: Date | undefined;
+}
+
+/** How far a running replay is: the messages it has still to judge, its current rates, the time left. */
+export interface ReplayProgress {
+  /** Messages of the replay queue the replay has not judged yet (approximate: SQS's counts are). */
+  remaining: number;
+  /** Orders forwarded per second, over the last `overSeconds`. */
+  forwardedPerSecond: number;
+  /** Messages judged (forwarded, skipped or kept) per second, over the last `overSeconds`. */
+  judgedPerSecond: number;
+  overSeconds: number;
+  /** At the current rate; undefined when nothing moved lately. */
+  secondsLeft: number | undefined;
 }
 
 export type VerdictCode =
@@ -35,7 +52,8 @@ export type VerdictCode =
   | 'enabled-without-replay'
   | 'starting'
   | 'replaying'
-  | 'drained'
+  | 'finishing'
+  | 'completed'
   | 'not-replaying'
   | 'stopped';
 
@@ -46,13 +64,46 @@ export interface Verdict {
 
 const ENABLED_STATES = new Set(['Enabled', 'Enabling', 'Creating', 'Updating']);
 
-const counts = (replay: ReplayState) => `${replay.forwarded ?? 0} forwarded, ${replay.skipped ?? 0} skipped`;
+const readAtOf = (status: ReplayStatus) => status.readAt ?? new Date();
+
+/** The progress of a running replay; undefined for one that has ended, or none. */
+export const progressOf = (status: ReplayStatus): ReplayProgress | undefined => {
+  const { replay, replayQueue } = status;
+  if (replay?.status !== 'running') return undefined;
+  const rates = currentRates(replay.samples ?? [], new Date(replay.startedAt), readAtOf(status));
+  const remaining = remainingMessages(replayQueue, replay.kept ?? 0, replay.ticks ?? 0);
+  return {
+    remaining,
+    forwardedPerSecond: rates.forwarded,
+    judgedPerSecond: rates.judged,
+    overSeconds: rates.overSeconds,
+    secondsLeft: secondsLeft(remaining, rates.judged),
+  };
+};
+
+const counts = (replay: ReplayState) =>
+  `${replay.forwarded ?? 0} forwarded, ${replay.skipped ?? 0} skipped, ${replay.kept ?? 0} kept`;
+
+/** `45 s`, `3 min 20 s`, `2 h 05 min`. */
+export const formatDuration = (seconds: number) => {
+  const whole = Math.max(0, Math.round(seconds));
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  return `${Math.floor(whole / 3600)} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`;
+};
+
+/** `5 orders/s`, `0.5 orders/s`, `12.3 orders/s`. */
+export const formatRate = (perSecond: number, unit = 'orders/s') =>
+  `${Number.isInteger(perSecond) ? perSecond : perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} ${unit}`;
+
+const timeLeft = (progress: ReplayProgress) =>
+  progress.secondsLeft === undefined
+    ? 'time left unknown (nothing judged lately)'
+    : `about ${formatDuration(progress.secondsLeft)} left`;
 
 /** One line that says where the replay stands and what to do next. */
-export const verdictOf = (
-  { replay, mapping, replayQueue, deadLetterQueue }: ReplayStatus,
-  commands: Commands,
-): Verdict => {
+export const verdictOf = (status: ReplayStatus, commands: Commands): Verdict => {
+  const { replay, mapping, deadLetterQueue } = status;
   const running = replay?.status === 'running';
   const verdict = ((): Verdict => {
     if (!running && ENABLED_STATES.has(mapping.state)) {
@@ -64,20 +115,35 @@ export const verdictOf = (
     if (!replay) {
       return { code: 'no-replay', text: `no replay has been started; start one with ${commands.start}` };
     }
+    if (replay.status === 'completed') {
+      const at = replay.completedAt ? ` at ${replay.completedAt}` : '';
+      return {
+        code: 'completed',
+        text: `replay ${replay.replayId} completed${at}: ${counts(replay)} (kept: left in the replay queue for later replays)`,
+      };
+    }
     if (!running) {
       const at = replay.stoppedAt ? ` at ${replay.stoppedAt}` : '';
       return { code: 'stopped', text: `replay ${replay.replayId} stopped${at}: ${counts(replay)}` };
     }
     if (mapping.state === 'Enabled') {
-      if (replayQueue.waiting + replayQueue.inFlight === 0) {
+      const progress = progressOf(status) as ReplayProgress;
+      const pace = `${formatRate(progress.forwardedPerSecond)} forwarded`;
+      if (new Date(replay.until).getTime() > readAtOf(status).getTime()) {
         return {
-          code: 'drained',
-          text: `replay queue drained: ${counts(replay)}; stop the replay with ${commands.stop}`,
+          code: 'replaying',
+          text: `replaying until the window ends at ${new Date(replay.until).toISOString()}: about ${plural(progress.remaining, 'message')} to judge, ${pace}; ${counts(replay)} so far`,
+        };
+      }
+      if (progress.remaining === 0) {
+        return {
+          code: 'finishing',
+          text: `the replay queue holds nothing of the window any more: the replay completes by itself within seconds; ${counts(replay)}`,
         };
       }
       return {
         code: 'replaying',
-        text: `replaying: ${replayQueue.waiting} waiting, ${replayQueue.inFlight} in flight; ${counts(replay)} so far`,
+        text: `replaying: about ${plural(progress.remaining, 'message')} to judge, ${pace}, ${timeLeft(progress)}; ${counts(replay)} so far`,
       };
     }
     if (ENABLED_STATES.has(mapping.state)) {
@@ -99,22 +165,59 @@ export const verdictOf = (
   };
 };
 
-const depth = (queue: QueueStatus) => `${queue.waiting} waiting, ${queue.inFlight} in flight`;
+const depth = (queue: QueueStatus) =>
+  `${queue.waiting} waiting, ${queue.inFlight} in flight${queue.delayed ? `, ${queue.delayed} delayed` : ''}`;
+
+const mappingSettings = ({ batchSize, maximumConcurrency }: MappingSettings) =>
+  [
+    batchSize === undefined ? undefined : `batch size ${batchSize}`,
+    maximumConcurrency === undefined ? undefined : `maximum concurrency ${maximumConcurrency}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(', ');
+
+const paceOf = (replay: ReplayState) => {
+  if (!replay.rate) return 'as fast as the event source mapping goes (no --rate)';
+  const before = replay.mappingBefore && mappingSettings(replay.mappingBefore);
+  return `${formatRate(replay.rate)} at most${before ? ` (the mapping gets its ${before} back when the replay ends)` : ''}`;
+};
 
 /** The status as aligned `label  value` lines, then the verdict. */
 export const formatStatus = (status: ReplayStatus, commands: Commands): string => {
   const { replay, mapping, replayQueue, deadLetterQueue } = status;
-  const rows: [string, string][] = replay
-    ? [
-        ['Replay', `${replay.replayId}  ${replay.status}`],
-        ['Window', describeWindow(replay)],
-        ['Started', replay.startedAt],
-        ['Stopped', replay.stoppedAt ?? '-'],
-        ['Counts', counts(replay)],
-      ]
-    : [['Replay', 'none started yet']];
+  const rows: [string, string][] = [];
+  if (replay) {
+    rows.push(
+      ['Replay', `${replay.replayId}  ${replay.status}`],
+      ['Window', describeWindow(replay)],
+      ['Started', replay.startedAt],
+      replay.completedAt ? ['Completed', replay.completedAt] : ['Stopped', replay.stoppedAt ?? '-'],
+      ['Pace', paceOf(replay)],
+      ['Counts', `${counts(replay)} for later replays`],
+    );
+    const progress = progressOf(status);
+    if (progress) {
+      rows.push(
+        ['Remaining', `about ${plural(progress.remaining, 'message')} of the replay queue to judge`],
+        [
+          'Rate',
+          `${formatRate(progress.forwardedPerSecond)} forwarded, ${formatRate(progress.judgedPerSecond, 'messages/s')} judged (over the last ${formatDuration(progress.overSeconds)})`,
+        ],
+        [
+          'Time left',
+          progress.secondsLeft === undefined
+            ? 'unknown (nothing judged lately)'
+            : `about ${formatDuration(progress.secondsLeft)}`,
+        ],
+      );
+    }
+  } else rows.push(['Replay', 'none started yet']);
   const functionName = mapping.functionName ? ` (${mapping.functionName})` : '';
-  rows.push(['Event source', `${mapping.uuid}${functionName}: ${mapping.state}`]);
+  const settings = mappingSettings(mapping);
+  rows.push([
+    'Event source',
+    `${mapping.uuid}${functionName}: ${mapping.state}${settings ? `, ${settings}` : ''}`,
+  ]);
   rows.push(['Replay queue', `${depth(replayQueue)}  ${replayQueue.name}`]);
   if (deadLetterQueue) rows.push(['Dead letters', `${depth(deadLetterQueue)}  ${deadLetterQueue.name}`]);
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -122,9 +225,12 @@ export const formatStatus = (status: ReplayStatus, commands: Commands): string =
   return `${lines.join('\n')}\n\n${verdictOf(status, commands).text}\n`;
 };
 
+const rounded = (value: number) => Math.round(value * 100) / 100;
+
 /** The status for scripts: one JSON object. */
 export const statusJson = (status: ReplayStatus, commands: Commands) => {
   const { replay, mapping, replayQueue, deadLetterQueue } = status;
+  const progress = progressOf(status);
   return {
     replay: replay
       ? {
@@ -134,36 +240,73 @@ export const statusJson = (status: ReplayStatus, commands: Commands) => {
           until: replay.until,
           startedAt: replay.startedAt,
           stoppedAt: replay.stoppedAt ?? null,
+          completedAt: replay.completedAt ?? null,
           forwarded: replay.forwarded ?? 0,
           skipped: replay.skipped ?? 0,
+          kept: replay.kept ?? 0,
+          rate: replay.rate ?? null,
+          mappingBefore: replay.mappingBefore
+            ? {
+                batchSize: replay.mappingBefore.batchSize ?? null,
+                maximumConcurrency: replay.mappingBefore.maximumConcurrency ?? null,
+              }
+            : null,
+        }
+      : null,
+    progress: progress
+      ? {
+          remaining: progress.remaining,
+          forwardedPerSecond: rounded(progress.forwardedPerSecond),
+          judgedPerSecond: rounded(progress.judgedPerSecond),
+          rateOverSeconds: rounded(progress.overSeconds),
+          secondsLeft: progress.secondsLeft ?? null,
         }
       : null,
     eventSourceMapping: {
       uuid: mapping.uuid,
       state: mapping.state,
       functionName: mapping.functionName ?? null,
+      batchSize: mapping.batchSize ?? null,
+      maximumConcurrency: mapping.maximumConcurrency ?? null,
     },
-    replayQueue,
+    replayQueue: {
+      name: replayQueue.name,
+      url: replayQueue.url,
+      waiting: replayQueue.waiting,
+      inFlight: replayQueue.inFlight,
+      delayed: replayQueue.delayed ?? 0,
+    },
     deadLetterQueue: deadLetterQueue ?? null,
     verdict: verdictOf(status, commands),
   };
 };
 
-/** What a dry run found, and what it did to the queue. */
+/** What a dry run found, and what it did to the queue; with a rate, how long forwarding would take. */
 export const formatDryRun = (
   window: ReplayWindow,
   queueName: string,
   result: DryRunCounts,
   visibilityTimeoutSeconds: number,
+  rate?: number,
 ): string => {
+  const row = (count: number, text: string) => `  ${String(count).padStart(6)}  ${text}`;
   const lines = [
     `Dry run of a replay of the orders ${describeWindow(window)}: nothing was changed (no replay state, the event source mapping stays Disabled).`,
     `Read ${plural(result.read, 'message')} of the replay queue ${queueName}:`,
-    `  ${String(result.replay).padStart(6)}  would be replayed (sent to the checkout queue)`,
-    `  ${String(result.outsideWindow).padStart(6)}  are outside the window (a replay removes them from the replay queue)`,
-    `  ${String(result.noTime).padStart(6)}  have no order time (a replay removes them from the replay queue)`,
+    row(result.replay, 'would be replayed (sent to the checkout queue)'),
+    row(result.beforeWindow, 'are before the window (a replay removes them from the replay queue)'),
+    row(
+      result.afterWindow,
+      "are at or after the window's end (a replay keeps them in the replay queue for later replays)",
+    ),
+    row(result.noTime, 'have no order time (a replay removes them from the replay queue)'),
     'Each message was received once and made visible again at once: its receive count went up by one (the replay queue moves a message to its dead-letter queue after 10 receives).',
   ];
+  if (rate !== undefined) {
+    lines.push(
+      `At ${formatRate(rate)}, forwarding them would take about ${formatDuration(result.replay / rate)}.`,
+    );
+  }
   if (result.reappeared > 0) {
     lines.push(
       `Warning: ${plural(result.reappeared, 'message')} became visible again while the queue was read (it took longer than the ${visibilityTimeoutSeconds} s visibility timeout): the counts may miss some messages.`,

@@ -92,6 +92,14 @@ export const failedMessageIds = (
   return new Set(ids as string[]);
 };
 
+/** What UpdateEventSourceMapping changes on a running source; what is left out stays as it is. */
+export type SqsEventSourceChanges = Partial<
+  Pick<
+    SqsEventSourceSettings,
+    'enabled' | 'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumConcurrency'
+  >
+>;
+
 /** Receives one batch, as Lambda invokes a function with it: a result, or an error for the whole batch. */
 export type BatchConsumer = (
   event: SQSEvent,
@@ -142,8 +150,36 @@ export class SqsEventSource implements ResourceHandle {
   }
 
   setEnabled(enabled: boolean) {
-    this.settings.enabled = enabled;
-    this.lastModified = new Date();
+    this.update({ enabled });
+  }
+
+  /**
+   * Changes how it polls, as UpdateEventSourceMapping does: from the next receive on (batches already with
+   * the target finish as they are). Gives back what changed, for the log (empty when nothing did).
+   */
+  update(changes: SqsEventSourceChanges): string[] {
+    const { settings } = this;
+    const changed: string[] = [];
+    if (changes.enabled !== undefined && changes.enabled !== settings.enabled) {
+      settings.enabled = changes.enabled;
+      changed.push(changes.enabled ? 'enabled' : 'disabled');
+    }
+    if (changes.batchSize !== undefined && changes.batchSize !== settings.batchSize) {
+      settings.batchSize = changes.batchSize;
+      changed.push(`batch size ${changes.batchSize}`);
+    }
+    const window = changes.maximumBatchingWindowInSeconds;
+    if (window !== undefined && window !== settings.maximumBatchingWindowInSeconds) {
+      settings.maximumBatchingWindowInSeconds = window;
+      changed.push(`batching window ${window} s`);
+    }
+    const concurrency = changes.maximumConcurrency;
+    if (concurrency !== undefined && concurrency !== settings.maximumConcurrency) {
+      settings.maximumConcurrency = concurrency;
+      changed.push(`maximum concurrency ${concurrency}`);
+    }
+    if (changed.length > 0) this.lastModified = new Date();
+    return changed;
   }
 
   /** When the mapping was last changed, as Lambda's API reports it. */
@@ -178,13 +214,13 @@ export class SqsEventSource implements ResourceHandle {
    * waiting for the one before: Lambda's pollers scale out the same way, up to the mapping's maximum.
    */
   private async poll() {
-    const maximum = Math.max(1, this.settings.maximumConcurrency ?? 1);
     while (this.running) {
       if (!this.settings.enabled) {
         await sleep(200);
         continue;
       }
-      if (this.inFlight.size >= maximum) {
+      // Read at every turn: UpdateEventSourceMapping changes it while the source runs.
+      if (this.inFlight.size >= Math.max(1, this.settings.maximumConcurrency ?? 1)) {
         await Promise.race(this.inFlight);
         continue;
       }

@@ -5,7 +5,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { run as fault } from '../../cli/fault/main';
-import { run as redrive } from '../../cli/redrive/main';
 import { run as replay } from '../../cli/replay/main';
 import type { CliRun } from '../../cli/shared/io';
 import { localClientConfig } from '../../local/aws-config';
@@ -17,9 +16,10 @@ import { PartnerClient } from './partner-client';
 import { eventually } from './stack-outputs';
 
 /**
- * The outage runbook of the README, rehearsed on a local stack of this file's own (the fault switch
- * would disturb the other end-to-end files): orders fail during a fulfilment outage, the outage ends,
- * a replay of its window brings every order of the window into CheckoutTable exactly once.
+ * The outage runbook of the README ("what is left for a person"), rehearsed on a local stack of this file's
+ * own (the fault switch would disturb the other end-to-end files): an outage stores wrong items, the outage
+ * ends, a replay of its window repairs every order of the window in CheckoutTable, exactly once, and
+ * completes by itself; a paced replay keeps to its rate.
  */
 describe('an outage rehearsal through the event replay pipeline', () => {
   let stack: LocalStackProcess;
@@ -57,6 +57,15 @@ describe('an outage rehearsal through the event replay pipeline', () => {
 
   const queueDepth = (queueUrl: string) => messagesIn(sqs, queueUrl);
 
+  /** `npm run replay -- status --json`. */
+  const replayStatus = async () =>
+    JSON.parse((await cli(replay, 'status', '--json')).stdout) as {
+      verdict: { code: string };
+      replay: { status: string; forwarded: number; skipped: number; kept: number };
+      eventSourceMapping: { state: string; batchSize: number; maximumConcurrency: number };
+      replayQueue: { waiting: number; inFlight: number; delayed: number };
+    };
+
   /** The fault switch is cached 5 s by the checkout function. */
   const waitForTheSwitch = () => new Promise((resolveWait) => setTimeout(resolveWait, 6000));
 
@@ -90,29 +99,22 @@ describe('an outage rehearsal through the event replay pipeline', () => {
     await stack?.interrupt();
   });
 
-  it('brings every order of the outage window into CheckoutTable exactly once, and leaves the others alone', async () => {
-    // An outage: the checkout function fails every order.
-    await cli(fault, 'fail');
+  it('repairs every order of a corrupting outage’s window exactly once, leaves the others alone, and completes by itself', async () => {
+    // An outage that stores wrong items: no error, so the circuit breaker does not see it.
+    await cli(fault, 'corrupt');
     await waitForTheSwitch();
     const inWindow = [
       await post(anOrderInput({ date: '2026-03-01T12:00:00Z' })),
       await post(anOrderInput({ date: '2026-03-01T13:30:00+01:00' })),
       await post(anOrderInput({ date: '2026-03-01T12:59:59.999Z' })),
     ];
-    const outsideWindow = [
-      await post(anOrderInput({ date: '2026-03-01T13:00:00Z' })),
-      await post(anOrderInput({ date: '2026-03-01T11:59:59Z' })),
-    ];
-    const failed = [...inWindow, ...outsideWindow];
-    await eventually(
-      async () =>
-        (await queueDepth(stack.outputs.CheckoutDeadLetterQueueUrl as string)) >= failed.length
-          ? true
-          : undefined,
-      60_000,
-      'the failed orders in the checkout dead-letter queue',
-    );
-    for (const order of failed) expect(await storedItem(order.id)).toBeUndefined();
+    const atTheEnd = await post(anOrderInput({ date: '2026-03-01T13:00:00Z' }));
+    const before = await post(anOrderInput({ date: '2026-03-01T11:59:59Z' }));
+    const outsideWindow = [atTheEnd, before];
+    for (const order of [...inWindow, ...outsideWindow]) {
+      const damaged = await eventually(() => storedItem(order.id), 20_000, `the damaged item ${order.id}`);
+      expect(damaged.items).toEqual([]);
+    }
 
     // The outage is fixed.
     await cli(fault, 'off');
@@ -130,63 +132,117 @@ describe('an outage rehearsal through the event replay pipeline', () => {
       '--dry-run',
     );
     expect(dryRun.stdout).toMatch(/3\s+would be replayed/);
+    expect(dryRun.stdout).toMatch(/1\s+are before the window/);
+    expect(dryRun.stdout).toMatch(/1\s+are at or after the window's end/);
     expect(await queueDepth(stack.outputs.ReplayQueueUrl as string)).toBe(replayQueueDepth);
-    for (const order of failed) expect(await storedItem(order.id)).toBeUndefined();
 
-    // The replay of the window.
+    // The replay of the window: it completes by itself.
     await cli(replay, 'start', '--since', '2026-03-01T12:00:00Z', '--until', '2026-03-01T13:00:00Z');
     const status = await eventually(
       async () => {
-        const { stdout } = await cli(replay, 'status', '--json');
-        const report = JSON.parse(stdout) as {
-          verdict: { code: string };
-          replay: { forwarded: number; skipped: number };
-        };
-        return report.verdict.code === 'drained' ? report : undefined;
+        const report = await replayStatus();
+        return report.verdict.code === 'completed' ? report : undefined;
       },
       60_000,
-      'the replay queue to drain',
+      'the replay to complete by itself',
     );
-    expect(status.replay.forwarded).toBe(inWindow.length);
-    expect(status.replay.skipped).toBe(outsideWindow.length);
-    expect(await queueDepth(stack.outputs.ReplayQueueUrl as string)).toBe(0);
-    for (const order of inWindow)
-      await eventually(() => storedItem(order.id), 20_000, `order ${order.id} stored`);
-    for (const order of inWindow) await expectStoredExactlyOnce(order);
-    for (const order of outsideWindow) expect(await storedItem(order.id)).toBeUndefined();
-    await cli(replay, 'stop');
-
-    // The dead-letter queue goes back to its source: the in-window orders stay as they are, the others
-    // are stored now, all exactly once.
-    await cli(redrive, 'CheckoutDeadLetterQueueUrl');
-    for (const order of outsideWindow)
-      await eventually(() => storedItem(order.id), 20_000, `order ${order.id} stored`);
-    for (const order of failed) await expectStoredExactlyOnce(order);
-    await eventually(
-      async () =>
-        (await queueDepth(stack.outputs.CheckoutDeadLetterQueueUrl as string)) === 0 ? true : undefined,
-      20_000,
-      'an empty checkout dead-letter queue',
-    );
+    expect(status.replay).toMatchObject({ forwarded: inWindow.length, skipped: 1, kept: 1 });
+    expect(status.eventSourceMapping.state).toBe('Disabled');
+    for (const order of inWindow) {
+      await eventually(
+        async () => ((await storedItem(order.id))?.items.length > 0 ? true : undefined),
+        20_000,
+        `order ${order.id} repaired`,
+      );
+      await expectStoredExactlyOnce(order);
+    }
+    for (const order of outsideWindow) expect((await storedItem(order.id))?.items).toEqual([]);
+    // Nothing to stop: it has completed.
+    expect((await cli(replay, 'stop')).stdout).toMatch(/^No replay is running \(replay .* completed\)/);
   });
 
-  it('repairs the items a corrupting outage stored, when their window is replayed', async () => {
-    await cli(fault, 'corrupt');
-    await waitForTheSwitch();
-    const order = await post(anOrderInput({ date: '2026-04-01T08:00:00Z' }));
-    const damaged = await eventually(() => storedItem(order.id), 20_000, 'the damaged item');
-    expect(damaged.items).toEqual([]);
+  it('keeps to --rate within 20 %, completes by itself, and keeps the orders published meanwhile', async () => {
+    const RATE = 5;
+    const COUNT = 60;
+    const before = await replayStatus();
+    const { batchSize, maximumConcurrency } = before.eventSourceMapping;
+    const inWindow: OrderRequestWithId[] = [];
+    for (let index = 0; index < COUNT; index += 1) {
+      const second = String(index).padStart(2, '0');
+      inWindow.push(await post(anOrderInput({ date: `2026-05-01T10:00:${second}Z` })));
+    }
+    const settled = await queueDepth(stack.outputs.ReplayQueueUrl as string);
+    expect(settled).toBeGreaterThanOrEqual(COUNT);
 
-    await cli(fault, 'off');
-    await waitForTheSwitch();
-    await cli(replay, 'start', '--since', '2026-04-01T07:00:00Z', '--until', '2026-04-01T09:00:00Z');
-    await eventually(
-      async () => ((await storedItem(order.id))?.items.length > 0 ? true : undefined),
-      60_000,
-      'the repaired item',
+    await cli(
+      replay,
+      'start',
+      '--since',
+      '2026-05-01T10:00:00Z',
+      '--until',
+      '2026-05-01T11:00:00Z',
+      '--rate',
+      String(RATE),
     );
-    await cli(replay, 'stop');
+    const started = await replayStatus();
+    expect(started.eventSourceMapping).toMatchObject({ batchSize: 5, maximumConcurrency: 2 });
+    // Published while the replay runs, dated before its window: no longer lost for later replays.
+    const publishedMeanwhile = [
+      await post(anOrderInput({ date: '2026-04-15T00:00:01Z' })),
+      await post(anOrderInput({ date: '2026-04-15T00:00:02Z' })),
+      await post(anOrderInput({ date: '2026-04-15T00:00:03Z' })),
+    ];
 
-    await expectStoredExactlyOnce(order);
+    // The forwarded count over time, as an operator sees it with `status --watch`.
+    const seen: { at: number; forwarded: number }[] = [];
+    const done = await eventually(
+      async () => {
+        const report = await replayStatus();
+        seen.push({ at: Date.now(), forwarded: report.replay.forwarded });
+        return report.replay.status === 'completed' ? report : undefined;
+      },
+      120_000,
+      'the paced replay to complete by itself',
+    );
+
+    const first = seen.find(({ forwarded }) => forwarded > 0) as { at: number; forwarded: number };
+    const last = seen.find(({ forwarded }) => forwarded === COUNT) as { at: number; forwarded: number };
+    const achieved = (last.forwarded - first.forwarded) / ((last.at - first.at) / 1000);
+    process.stdout.write(`paced replay: asked ${RATE} orders/s, achieved ${achieved.toFixed(2)} orders/s\n`);
+    expect(achieved).toBeGreaterThanOrEqual(RATE * 0.8);
+    expect(achieved).toBeLessThanOrEqual(RATE * 1.2);
+
+    // Completed by itself: the mapping is disabled with its settings back, and the counts are final.
+    expect(done.replay).toMatchObject({ forwarded: COUNT, kept: publishedMeanwhile.length });
+    expect(done.eventSourceMapping).toMatchObject({ state: 'Disabled', batchSize, maximumConcurrency });
+    await new Promise((resolveWait) => setTimeout(resolveWait, 3000));
+    expect((await replayStatus()).replay).toEqual(done.replay);
+
+    // The orders published meanwhile are in the replay queue, for a later replay, once their delay is over.
+    await eventually(
+      async () => ((await replayStatus()).replayQueue.delayed === 0 ? true : undefined),
+      120_000,
+      'the kept copies to be visible again',
+    );
+    const dryRun = await cli(
+      replay,
+      'start',
+      '--since',
+      '2026-04-15T00:00:00Z',
+      '--until',
+      '2026-04-15T01:00:00Z',
+      '--dry-run',
+    );
+    expect(dryRun.stdout).toMatch(new RegExp(`${publishedMeanwhile.length}\\s+would be replayed`));
+    const again = await cli(
+      replay,
+      'start',
+      '--since',
+      '2026-05-01T10:00:00Z',
+      '--until',
+      '2026-05-01T11:00:00Z',
+      '--dry-run',
+    );
+    expect(again.stdout).toMatch(/\b0\s+would be replayed/);
   });
 });

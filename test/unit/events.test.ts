@@ -300,6 +300,19 @@ describe('events/search-index-setup/create.json', () => {
   });
 });
 
+describe('events/circuit-breaker/scheduled-check.json', () => {
+  it('is the payload the breaker schedule sends CircuitBreakerFunction (its Target.Input)', () => {
+    const [root] = loadStacks(ROOT_TEMPLATE);
+    const [[, schedule] = []] = resourcesOfType(
+      root?.template ?? { Resources: {} },
+      'AWS::Scheduler::Schedule',
+    );
+    const target = (schedule?.Properties as { Target: { Input: string; Arn: unknown } }).Target;
+    expect(readEvent('circuit-breaker/scheduled-check.json')).toEqual(JSON.parse(target.Input));
+    expect(target.Arn).toEqual({ Ref: 'CircuitBreakerFunction.Alias' });
+  });
+});
+
 describe('events/env.example.json', () => {
   const environment = readEvent<Record<string, Record<string, string>>>('env.example.json');
 

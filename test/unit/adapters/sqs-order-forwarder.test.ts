@@ -72,4 +72,15 @@ describe('SqsOrderForwarder', () => {
     await forwarder.forward('2', ATTRIBUTES);
     expect(lookups()).toHaveLength(1);
   });
+
+  it('sends to a queue given by URL without looking anything up, delayed when asked', async () => {
+    const byUrl = new SqsOrderForwarder(new SQSClient({ region: 'eu-west-1' }), QUEUE_URL);
+    await byUrl.forward('1', ATTRIBUTES, { delaySeconds: 30 });
+    await byUrl.forward('2', ATTRIBUTES);
+    expect(lookups()).toEqual([]);
+    expect(sent()).toEqual([
+      { QueueUrl: QUEUE_URL, MessageBody: '1', MessageAttributes: ATTRIBUTES, DelaySeconds: 30 },
+      { QueueUrl: QUEUE_URL, MessageBody: '2', MessageAttributes: ATTRIBUTES },
+    ]);
+  });
 });

@@ -348,6 +348,21 @@ describe('SqsEventSource against moto', () => {
     expect(fixture.deliveries().map((record) => record.body)).toEqual(['waiting']);
   });
 
+  it('applies a new batch size and maximum concurrency from the next receive, as UpdateEventSourceMapping does', async () => {
+    const fixture = await setUp({ batchSize: 10, maximumConcurrency: 1, enabled: false });
+    await fixture.source.start();
+
+    expect(
+      fixture.source.update({ batchSize: 1, maximumConcurrency: 2, maximumBatchingWindowInSeconds: 0 }),
+    ).toEqual(['batch size 1', 'maximum concurrency 2']);
+    expect(fixture.source.update({ batchSize: 1, enabled: true })).toEqual(['enabled']);
+    await fixture.send('slow 1', 'slow 2', 'slow 3');
+
+    await waitFor('two batches with the function at once', () => fixture.source.batchesInFlight === 2);
+    await waitUntilDrained(fixture.queueUrl);
+    expect(fixture.batches().map((batch) => batch.records.length)).toEqual([1, 1, 1]);
+  });
+
   it('stops polling when stopped', async () => {
     const fixture = await setUp();
     await fixture.source.start();

@@ -8,6 +8,12 @@ const message = (id: string, date?: string) => ({
   ReceiptHandle: `receipt-${id}`,
   Body: JSON.stringify({ id, ...(date ? { date } : {}) }),
 });
+const aTick = (id: string) => ({
+  MessageId: id,
+  ReceiptHandle: `receipt-${id}`,
+  Body: JSON.stringify({ replayTick: 'replay-0' }),
+  MessageAttributes: { replayTick: { DataType: 'String', StringValue: 'replay-0' } },
+});
 
 describe('counting the replay queue in a dry run', () => {
   const sqs = mockClient(SQSClient);
@@ -16,20 +22,28 @@ describe('counting the replay queue in a dry run', () => {
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
   });
 
-  it('reads until the queue returns nothing, classifies each message and makes all of them visible again', async () => {
+  it('reads until the queue returns nothing, judges each order as a replay would, leaves ticks out, and makes every message visible again', async () => {
     const many = Array.from({ length: 10 }, (_, index) => message(`m-${index}`, '2026-11-21T11:00:00Z'));
     sqs
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: many })
-      .resolvesOnce({ Messages: [message('out', '2026-11-21T12:00:00Z'), message('none')] })
+      .resolvesOnce({
+        Messages: [
+          message('after', '2026-11-21T12:00:00Z'),
+          message('before', '2026-11-21T09:59:59Z'),
+          message('none'),
+          aTick('tick'),
+        ],
+      })
       .resolves({ Messages: [] });
 
     const counts = await countReplayQueue(new SQSClient({}), 'q', WINDOW, { waitTimeSeconds: 0 });
 
     expect(counts).toEqual({
-      read: 12,
+      read: 13,
       replay: 10,
-      outsideWindow: 1,
+      beforeWindow: 1,
+      afterWindow: 1,
       noTime: 1,
       reappeared: 0,
       notReleased: 0,
@@ -42,7 +56,7 @@ describe('counting the replay queue in a dry run', () => {
       MessageAttributeNames: ['All'],
     });
     const released = sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
-    expect(released.map((input) => input.Entries?.length)).toEqual([10, 2]);
+    expect(released.map((input) => input.Entries?.length)).toEqual([10, 4]);
     expect(
       released.flatMap((input) => input.Entries ?? []).every((entry) => entry.VisibilityTimeout === 0),
     ).toBe(true);

@@ -115,6 +115,95 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
     expect(stdout).toContain('Follow it:  npm run replay -- status --stack-name checkout --region eu-west-1');
   });
 
+  it('paces a replay with --rate: records the pace and the mapping settings it had, and sets the paced ones as it enables the mapping', async () => {
+    lambda.on(GetEventSourceMappingCommand).resolves({
+      UUID: 'm-1',
+      State: 'Disabled',
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    const { code, stdout } = await runReplay('start', '--since', '2h', '--rate', '5', ...AWS);
+    expect(code).toBe(0);
+
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      mappingUuid: 'm-1',
+      rate: 5,
+      mappingBefore: { batchSize: 10, maximumConcurrency: 5 },
+    });
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)[0]?.args[0].input).toEqual({
+      UUID: 'm-1',
+      Enabled: true,
+      BatchSize: 5,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(stdout).toContain(
+      'Paced at 5 orders/s: the event source mapping m-1 takes batches of 5 messages with at most 2 at once (it had batch size 10 and maximum concurrency 5: they come back when the replay ends), and the replay function sends the orders it forwards 200 ms apart.',
+    );
+  });
+
+  it('refuses to start while the replay function is still disabling the mapping of a replay that just completed', async () => {
+    documents.on(GetCommand).resolves({ Item: { ...RUNNING, status: 'completed' } });
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabled' });
+    const { code, stderr } = await runReplay('start', '--since', '2h', ...AWS);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^replay: replay r-1 has just completed and the replay function is disabling/);
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it("gives a paced replay's mapping its settings back as it stops it, in the same update", async () => {
+    documents.on(GetCommand).resolves({
+      Item: { ...RUNNING, rate: 5, mappingBefore: { batchSize: 10, maximumConcurrency: 5 } },
+    });
+    lambda.on(GetEventSourceMappingCommand).resolves({
+      UUID: 'm-1',
+      State: 'Enabled',
+      BatchSize: 5,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabling' });
+    const { code, stdout } = await runReplay('stop', ...AWS);
+    expect(code).toBe(0);
+    expect(lambda.commandCalls(UpdateEventSourceMappingCommand)[0]?.args[0].input).toEqual({
+      UUID: 'm-1',
+      Enabled: false,
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    expect(stdout).toContain('It has its batch size 10 and maximum concurrency 5 back.');
+  });
+
+  it('says so when the replay completed by itself just before the stop', async () => {
+    documents
+      .on(GetCommand)
+      .resolvesOnce({ Item: RUNNING })
+      .resolves({ Item: { ...RUNNING, status: 'completed' } });
+    documents
+      .on(UpdateCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Disabled' });
+    const { code, stdout } = await runReplay('stop', ...AWS);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Replay r-1 completed by itself meanwhile: 0 forwarded, 0 skipped, 0 kept\./);
+  });
+
+  it('watches the status until the replay has ended', async () => {
+    documents
+      .on(GetCommand)
+      .resolvesOnce({ Item: RUNNING })
+      .resolves({ Item: { ...RUNNING, status: 'completed', completedAt: '2026-11-21T18:00:00.000Z' } });
+    lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'm-1', State: 'Enabled' });
+    const { code, stdout } = await runReplay('status', '--watch', '--interval', '0.5', '--json', ...AWS);
+    expect(code).toBe(0);
+    const reports = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(reports.map((report) => report.replay.status)).toEqual(['running', 'completed']);
+    expect(reports[0]).toMatchObject({ readAt: NOW.toISOString(), progress: { remaining: 120 } });
+  });
+
   it('notes when the window starts before the oldest order the replay queue still holds', async () => {
     const { code, stdout } = await runReplay('start', '--since', '2026-11-01T00:00Z', ...AWS);
     expect(code).toBe(0);
@@ -134,8 +223,8 @@ describe('the replay CLI against a stack in AWS (mocked clients)', () => {
 
     const replayId = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.replayId;
     expect(documents.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
-      UpdateExpression: 'SET #status = :stopped, stoppedAt = :stoppedAt',
-      ExpressionAttributeValues: { ':replayId': replayId },
+      UpdateExpression: 'SET #status = :status, stoppedAt = :at',
+      ExpressionAttributeValues: { ':replayId': replayId, ':status': 'stopped' },
     });
     expect(stderr).toMatch(
       new RegExp(

@@ -40,7 +40,26 @@ describe('the replay command line', () => {
       json: true,
     });
     expect(parse('status')).toMatchObject({ json: false });
+    expect(parse('status')).not.toHaveProperty('watchSeconds');
     expect(parse('stop')).toEqual({ command: 'stop', target: LOCAL });
+  });
+
+  it('reads --rate in orders per second, decimals included', () => {
+    expect(parse('start', '--since', '2h', '--rate', '5')).toMatchObject({ rate: 5 });
+    expect(parse('start', '--since', '2h', '--rate', '0.5')).toMatchObject({ rate: 0.5 });
+    expect(parse('start', '--since', '2h', '--rate', '1000', '--dry-run')).toMatchObject({
+      rate: 1000,
+      dryRun: true,
+    });
+    expect(parse('start', '--since', '2h')).not.toHaveProperty('rate');
+  });
+
+  it('reads status --watch, every 2 s unless --interval says otherwise', () => {
+    expect(parse('status', '--watch')).toMatchObject({ watchSeconds: 2 });
+    expect(parse('status', '--watch', '--interval', '0.5', '--json')).toMatchObject({
+      watchSeconds: 0.5,
+      json: true,
+    });
   });
 
   it.each([
@@ -59,6 +78,16 @@ describe('the replay command line', () => {
     [['start', '--since', '1h', '--json'], 'unknown option --json'],
     [['status', '--since', '1h'], 'unknown option --since'],
     [['stop', 'now'], 'unexpected argument "now"'],
+    [
+      ['start', '--since', '1h', '--rate', '0'],
+      '--rate takes orders per second, more than 0 and at most 1000',
+    ],
+    [['start', '--since', '1h', '--rate', '1001'], 'not "1001"'],
+    [['start', '--since', '1h', '--rate', 'fast'], 'not "fast"'],
+    [['start', '--since', '1h', '--rate', '-5'], '--rate needs a value'],
+    [['status', '--interval', '5'], '--interval goes with --watch'],
+    [['status', '--watch', '--interval', '0.1'], '--interval takes seconds, at least 0.5'],
+    [['stop', '--rate', '5'], 'unknown option --rate'],
     [['replay'], 'unknown command "replay": use one of start, status, stop'],
     [[], 'a command is needed: start, status, stop'],
     [['--since', '1h', 'start'], 'a command comes first (start, status, stop), before --since'],
@@ -72,6 +101,12 @@ describe('the replay command line', () => {
     expect(parse('help')).toEqual({ command: 'help', text: USAGE });
     expect(parse('start', '--help')).toEqual({ command: 'help', text: usageOf('start') });
     expect(parse('status', '-h')).toEqual({ command: 'help', text: usageOf('status') });
+  });
+
+  it('documents how the pace is kept, and that a replay completes by itself', () => {
+    expect(usageOf('start')).toContain('the replay function spaces the');
+    expect(usageOf('start')).toContain('The replay completes by itself once the');
+    expect(usageOf('status')).toContain('--watch');
   });
 
   it('documents that a dry run counts as one receive of each message, and the window bounds', () => {
