@@ -307,7 +307,9 @@ describe('events/circuit-breaker/scheduled-check.json', () => {
       root?.template ?? { Resources: {} },
       'AWS::Scheduler::Schedule',
     );
-    const target = (schedule?.Properties as { Target: { Input: string; Arn: unknown } }).Target;
+    const target = (
+      (schedule as { Properties: unknown }).Properties as { Target: { Input: string; Arn: unknown } }
+    ).Target;
     expect(readEvent('circuit-breaker/scheduled-check.json')).toEqual(JSON.parse(target.Input));
     expect(target.Arn).toEqual({ Ref: 'CircuitBreakerFunction.Alias' });
   });
