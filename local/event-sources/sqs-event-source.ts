@@ -3,11 +3,11 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { toSqsRecord } from '../../src/adapters/sqs-event-records';
 import { parseArn } from '../arn';
 import type { InvocationError } from '../lambda/function-host';
 import { orderIdOf, type RuntimeLog } from '../log';
@@ -40,39 +40,6 @@ export interface SqsEventSourceSettings {
   /** Log failures only (for bridges whose target logs each message itself). */
   quiet?: boolean;
 }
-
-const toLambdaAttributes = (attributes: Record<string, MessageAttributeValue> = {}): SQSMessageAttributes =>
-  Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [
-      name,
-      {
-        dataType: value.DataType ?? 'String',
-        stringValue: value.StringValue,
-        binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
-        stringListValues: [],
-        binaryListValues: [],
-      },
-    ]),
-  );
-
-/** A message as Lambda's SQS event source hands it to a function. */
-export const toSqsRecord = (message: Message, queueArn: string, region: string): SQSRecord => ({
-  messageId: message.MessageId ?? '',
-  receiptHandle: message.ReceiptHandle ?? '',
-  body: message.Body ?? '',
-  attributes: {
-    ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-    SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
-    SenderId: message.Attributes?.SenderId ?? 'local',
-    ApproximateFirstReceiveTimestamp:
-      message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-  },
-  messageAttributes: toLambdaAttributes(message.MessageAttributes),
-  md5OfBody: message.MD5OfBody ?? '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: queueArn,
-  awsRegion: region,
-});
 
 /** Which messages of a batch failed, by Lambda's rules for `ReportBatchItemFailures` responses. */
 export const failedMessageIds = (

@@ -7,7 +7,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { toSqsRecord } from './sqs-event-records';
 
 export interface TrialSettings {
   queueUrl: string;
@@ -29,42 +30,9 @@ export interface TrialRun {
   functionError?: string | undefined;
 }
 
-const recordAttributesOf = (message: Message): SQSMessageAttributes =>
-  Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-      name,
-      {
-        dataType: value.DataType ?? 'String',
-        ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-        ...(value.BinaryValue !== undefined
-          ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
-          : {}),
-        stringListValues: [],
-        binaryListValues: [],
-      },
-    ]),
-  );
-
 /** The SQS event Lambda's event source would deliver for these messages. */
 export const sqsEventOf = (messages: Message[], { queueArn, region }: TrialSettings): SQSEvent => ({
-  Records: messages.map(
-    (message): SQSRecord => ({
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-        SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
-        SenderId: message.Attributes?.SenderId ?? '',
-        ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? '',
-      },
-      messageAttributes: recordAttributesOf(message),
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queueArn,
-      awsRegion: region,
-    }),
-  ),
+  Records: messages.map((message) => toSqsRecord(message, queueArn, region)),
 });
 
 const entryId = (index: number) => `m${index}`;
