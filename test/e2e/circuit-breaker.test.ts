@@ -151,7 +151,12 @@ describe('the checkout circuit breaker through the local stack', () => {
     const { breaker } = await breakers.read();
     expect(breaker.state).toBe('closed');
     expect(breaker.trips).toBe(1);
-    expect((await checkoutMapping()).state).toBe('Enabled');
+    // The trial stores the orders, closes the breaker, then enables the event source.
+    await eventually(
+      async () => ((await checkoutMapping()).state === 'Enabled' ? true : undefined),
+      10_000,
+      'the checkout event source enabled again',
+    );
     for (const order of orders) expect(await itemsWithId(order.id)).toHaveLength(1);
     expect(await deadLetters()).toEqual({});
     const afterwards = await checkoutStatus();

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { run as runFaultCli } from '../../../../cli/fault/main';
+import { run as runReplayCli } from '../../../../cli/replay/main';
 import { describeStackOutputs } from '../../../../cli/shared/target';
 import { LOCAL_REGION } from '../../../../local/aws-config';
 import { runCli } from '../../../helpers/cli';
@@ -97,7 +98,7 @@ describe('a CLI target that is a stack in AWS (moto)', () => {
     );
 
     const { code, stderr } = await runCli(
-      runFaultCli,
+      runReplayCli,
       ['status', '--stack-name', other, '--region', LOCAL_REGION],
       {
         env: {},
@@ -105,6 +106,6 @@ describe('a CLI target that is a stack in AWS (moto)', () => {
     );
 
     expect(code).toBe(1);
-    expect(stderr).toContain(`stack ${other} has no output CheckoutFaultModeParameterName`);
+    expect(stderr).toContain(`stack ${other} has no output ReplayStateTableName`);
   });
 });
