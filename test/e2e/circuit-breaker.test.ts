@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { run as fault } from '../../cli/fault/main';
 import type { CliRun } from '../../cli/shared/io';
 import { run as status } from '../../cli/status/main';
@@ -12,11 +12,11 @@ import type { StatusJson } from '../../cli/status/report';
 import { localClientConfig } from '../../local/aws-config';
 import { DynamoDbCircuitBreakerStore } from '../../src/adapters/dynamodb-circuit-breaker-store';
 import { LambdaEventSourceMappings } from '../../src/adapters/lambda-event-source-mapping';
-import { anOrderInput, type OrderRequestWithId } from '../factories/order';
+import { anOrderInput } from '../factories/order';
 import { runCli } from '../helpers/cli';
 import { messagesIn } from '../helpers/queues';
+import { checkoutTable, postAccepted } from './checkout-table';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
-import { PartnerClient } from './partner-client';
 import { eventually } from './stack-outputs';
 
 /** The breaker checks every minute (its schedule); a cool-down of a few seconds keeps the rehearsal short. */
@@ -37,34 +37,10 @@ describe('the checkout circuit breaker through the local stack', () => {
 
   const cli = (command: CliRun, ...argv: string[]) => runCli(command, [...argv, '--outputs', outputsFile]);
 
-  const post = async () => {
-    const order = anOrderInput();
-    const response = await new PartnerClient(stack.outputs).postOrder(order);
-    expect(response.status).toBe(202);
-    return { ...order, id: ((await response.json()) as { orderId: string }).orderId } as OrderRequestWithId;
-  };
-
-  const storedItem = async (orderId: string) =>
-    (
-      await documents.send(
-        new GetCommand({
-          TableName: stack.outputs.CheckoutTableName,
-          Key: { orderId },
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
-
-  const itemsWithId = async (orderId: string) =>
-    (
-      await documents.send(
-        new ScanCommand({
-          TableName: stack.outputs.CheckoutTableName,
-          FilterExpression: 'orderId = :id',
-          ExpressionAttributeValues: { ':id': orderId },
-        }),
-      )
-    ).Items ?? [];
+  const post = () => postAccepted(stack.outputs, anOrderInput());
+  const table = () => checkoutTable(documents, stack.outputs.CheckoutTableName as string);
+  const storedItem = (orderId: string) => table().item(orderId);
+  const itemsWithId = (orderId: string) => table().itemsWithId(orderId);
 
   const deadLetterQueues = () =>
     Object.entries(stack.outputs)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { run as fault } from '../../cli/fault/main';
 import { run as replay } from '../../cli/replay/main';
 import type { CliRun } from '../../cli/shared/io';
@@ -11,6 +11,7 @@ import { localClientConfig } from '../../local/aws-config';
 import { storedOrderChecksum, toOrderEvent } from '../../src/domain/order';
 import { anOrderInput, type OrderRequestWithId } from '../factories/order';
 import { messagesIn } from '../helpers/queues';
+import { checkoutTable, postAccepted } from './checkout-table';
 import { type LocalStackProcess, startLocalStackProcess } from './local-stack-process';
 import { PartnerClient } from './partner-client';
 import { eventually } from './stack-outputs';
@@ -38,22 +39,9 @@ describe('an outage rehearsal through the event replay pipeline', () => {
     return { stdout, stderr };
   };
 
-  const post = async (order: ReturnType<typeof anOrderInput>) => {
-    const response = await new PartnerClient(stack.outputs).postOrder(order);
-    expect(response.status).toBe(202);
-    return { ...order, id: ((await response.json()) as { orderId: string }).orderId } as OrderRequestWithId;
-  };
-
-  const storedItem = async (orderId: string) =>
-    (
-      await documents.send(
-        new GetCommand({
-          TableName: stack.outputs.CheckoutTableName,
-          Key: { orderId },
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
+  const post = (order: ReturnType<typeof anOrderInput>) => postAccepted(stack.outputs, order);
+  const table = () => checkoutTable(documents, stack.outputs.CheckoutTableName as string);
+  const storedItem = (orderId: string) => table().item(orderId);
 
   const queueDepth = (queueUrl: string) => messagesIn(sqs, queueUrl);
 
@@ -76,14 +64,7 @@ describe('an outage rehearsal through the event replay pipeline', () => {
       ...stored,
       checksum: storedOrderChecksum(stored),
     });
-    const { Items = [] } = await documents.send(
-      new ScanCommand({
-        TableName: stack.outputs.CheckoutTableName,
-        FilterExpression: 'orderId = :id',
-        ExpressionAttributeValues: { ':id': order.id },
-      }),
-    );
-    expect(Items).toHaveLength(1);
+    expect(await table().itemsWithId(order.id)).toHaveLength(1);
   };
 
   beforeAll(async () => {
