@@ -17,16 +17,17 @@ const OPTIONS = { ...HELP_OPTION, ...TARGET_OPTIONS } as const;
 
 export const USAGE = `Usage: npm run fault -- <status|off|fail|corrupt> [target]
 
-The checkout pipeline's fault switch, for game days: rehearse a fulfilment outage, then recover from it
-(npm run redrive, npm run replay). It is the SSM parameter of the stack output
-CheckoutFaultModeParameterName, which CheckoutFunction reads per batch and caches for 5 seconds: a change
-takes effect within about 5 seconds, without a deployment.
+The checkout pipeline's fault switch, for game days: rehearse a fulfilment outage and watch the circuit
+breaker heal it (npm run status), or a corrupting one and repair it (npm run replay). It is the SSM
+parameter of the stack output CheckoutFaultModeParameterName, which exists only in stacks deployed with
+EnableFaultInjection=true (never in production); CheckoutFunction reads it per batch and caches it for 5
+seconds: a change takes effect within about 5 seconds, without a deployment.
 
 Commands:
   status    show the switch's value and when it last changed
   off       process orders normally (the default)
-  fail      CheckoutFunction fails every order: orders are retried, then land in the checkout
-            dead-letter queue (CheckoutDeadLetterQueueUrl)
+  fail      CheckoutFunction fails every order: the circuit breaker opens after a few failures, orders
+            wait in the checkout queue, and processing resumes by itself after \`off\`
   corrupt   CheckoutFunction stores damaged items (no items, amount 0) in CheckoutTable
 
 In AWS, the next \`sam deploy\` sets the parameter back to the template parameter CheckoutFaultMode
