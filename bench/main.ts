@@ -10,12 +10,13 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../local/paths';
 import { renderTable } from './lib/table';
-import type { Row, Suite } from './suite';
+import type { Row, Suite, Table } from './suite';
 import * as cardDataTransform from './suites/card-data-transform';
+import * as checkoutBatch from './suites/checkout-batch';
 import * as functionBundles from './suites/function-bundles';
 import * as localStack from './suites/local-stack';
 
-const SUITES: Suite[] = [functionBundles, cardDataTransform, localStack];
+const SUITES: Suite[] = [functionBundles, cardDataTransform, checkoutBatch, localStack];
 
 const RESULTS_FILE = join(PROJECT_ROOT, '.local/bench/results.json');
 
@@ -24,6 +25,7 @@ interface SuiteResult {
   description?: string;
   durationMs: number;
   rows: Row[];
+  tables?: Table[];
   error?: string;
 }
 
@@ -42,10 +44,14 @@ const main = async () => {
     if (suite.description) console.log(suite.description);
     const started = performance.now();
     try {
-      const rows = await suite.run();
+      const output = await suite.run();
+      const { rows, tables = [] } = Array.isArray(output) ? { rows: output } : output;
       const durationMs = Math.round(performance.now() - started);
-      results.push({ name: suite.name, description: suite.description, durationMs, rows });
-      console.log(`\n${renderTable(rows, suite.columns)}\n(${(durationMs / 1000).toFixed(1)} s)`);
+      results.push({ name: suite.name, description: suite.description, durationMs, rows, tables });
+      console.log(`\n${renderTable(rows, suite.columns)}`);
+      for (const table of tables)
+        console.log(`\n${table.title}\n\n${renderTable(table.rows, table.columns)}`);
+      console.log(`(${(durationMs / 1000).toFixed(1)} s)`);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       results.push({

@@ -2,6 +2,16 @@
 export type Cell = string | number;
 export type Row = Record<string, Cell>;
 
+/** A further table of a suite, printed after its main one. */
+export interface Table {
+  title: string;
+  columns?: Record<string, string>;
+  rows: Row[];
+}
+
+/** What a suite's run gives: its rows, or its rows and further tables. */
+export type SuiteOutput = Row[] | { rows: Row[]; tables: Table[] };
+
 /**
  * A benchmark suite: a module in bench/suites/ that exports `name`, `run` and optionally `description`
  * (printed above its table) and `columns` (table headers by row key; keys without one print as they are).
@@ -11,5 +21,5 @@ export interface Suite {
   name: string;
   description?: string;
   columns?: Record<string, string>;
-  run(): Promise<Row[]>;
+  run(): Promise<SuiteOutput>;
 }

@@ -44,13 +44,22 @@ export const esbuildOptions = (buildProperties: JsonObject): BuildOptions => {
         options.sourcemap = value === true || value === 'true';
         break;
       case 'SourcesContent':
-        // sam build passes `--sources-content` only when true, which is esbuild's default.
+        // sam build passes a boolean only when true (`--sources-content`, esbuild's default) and a string
+        // as it is (`--sources-content=false`).
+        if (typeof value === 'string') options.sourcesContent = value !== 'false';
         break;
       case 'MainFields':
         options.mainFields = list(value);
         break;
       case 'External':
         options.external = list(value);
+        break;
+      case 'Splitting':
+        options.splitting = value === true || value === 'true';
+        break;
+      case 'Alias':
+        // Paths are relative to the directory esbuild runs in: the function's CodeUri (absWorkingDir).
+        options.alias = pairs(value);
         break;
       case 'Loader':
         options.loader = pairs(value) as Record<string, Loader>;

@@ -1,52 +1,87 @@
 /**
- * Bundle size and cold module initialisation of every function that `sam build` bundles with esbuild,
- * beside a baseline: a bundle, built with the same esbuild options, of a module that only creates an
- * SNS client (what any function that talks to AWS pays at least).
+ * Bundle size and cold module initialisation of every function that `sam build` bundles with esbuild
+ * (SPEC §6), each beside its own baseline: a bundle, built with the same esbuild options, of a module
+ * that only creates the bare clients the function loads at init (see lib/client-baselines.ts). All
+ * bundles are imported in interleaved rounds of fresh Node processes, so drift of the machine affects
+ * them alike. A second table breaks each function's initialisation down by module (lib/init-breakdown.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { PROJECT_ROOT, SAM_BUILD_DIR } from '../../local/paths';
+import type { JsonObject } from '../../local/template/values';
 import { importBundle } from '../../scripts/lib/import-bundle';
 import {
   dummyEnvironment,
+  type EsbuildFunction,
   environmentOf,
   esbuildFunctions,
   loadStacks,
 } from '../../scripts/lib/project-templates';
+import {
+  type BaselineClient,
+  baselineClients,
+  baselineLabel,
+  baselineSource,
+  staticallyImportedPackages,
+} from '../lib/client-baselines';
 import { esbuildOptions } from '../lib/esbuild-options';
+import { initBreakdown } from '../lib/init-breakdown';
 import { median, percentile, round } from '../lib/stats';
-import type { Row } from '../suite';
+import type { Row, SuiteOutput } from '../suite';
 
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 15);
+const BREAKDOWN_RUNS = Number(process.env.BENCH_BREAKDOWN_RUNS ?? 5);
+/** Modules listed per function in the breakdown; the rest are summed in one line. */
+const BREAKDOWN_LINES = 8;
 const REGION = 'us-east-1';
-const BASELINE_NAME = 'baseline: new SNSClient({})';
-const BASELINE_SOURCE = `import { SNSClient } from '@aws-sdk/client-sns';\nexport const client = new SNSClient({});\n`;
-const BASELINE_DIR = join(PROJECT_ROOT, '.local/bench/sns-client-baseline');
+/** The target of SPEC §6. */
+const TARGET_RATIO = 1.2;
+const WORK_DIR = join(PROJECT_ROOT, '.local/bench/function-bundles');
 
 export const name = 'function bundles';
 
 export const description =
   `sam build (esbuild) bundles; init = await import() of the bundle in a fresh Node ${process.version} process, ` +
   `${RUNS} runs each, with the function's environment (dummy values, AWS_REGION, and the NODE_OPTIONS ` +
-  'sam build adds, i.e. --enable-source-maps); process = spawn to exit of that process.';
+  'sam build adds, i.e. --enable-source-maps); baseline = a bundle, with the same esbuild options, that only ' +
+  `creates the clients the function loads at init; target: init <= ${TARGET_RATIO}x baseline (SPEC §6); ` +
+  'process = spawn to exit of that process.';
 
 export const columns = {
   bundle: 'bundle',
-  bytes: 'bytes',
+  baseline: 'baseline clients',
+  files: 'files at init',
+  bytes: 'bytes at init',
   gzipBytes: 'gzip bytes',
   sourceMapBytes: 'map bytes',
   initMedianMs: 'init median ms',
   initP90Ms: 'init p90 ms',
+  baselineMedianMs: 'baseline ms',
+  ratio: 'x baseline',
+  verdict: `<= ${TARGET_RATIO}x`,
   processMedianMs: 'process median ms',
+};
+
+const breakdownColumns = {
+  bundle: 'bundle',
+  module: 'module (package, or folder of src/)',
+  ms: 'median ms',
+  share: '% of init',
 };
 
 interface Bundle {
   name: string;
   file: string;
   environment: Record<string, string>;
+}
+
+interface MeasuredFunction extends Bundle {
+  fn: EsbuildFunction;
+  source: SourceEntry;
+  baseline: Bundle & { clients: BaselineClient[] };
 }
 
 const samBuild = async (): Promise<void> => {
@@ -69,26 +104,120 @@ const samBuild = async (): Promise<void> => {
     throw new Error(`sam build failed (exit ${exitCode}):\n${output.split('\n').slice(-30).join('\n')}`);
 };
 
-const buildBaseline = async (buildProperties: Record<string, unknown>): Promise<string> => {
-  rmSync(BASELINE_DIR, { recursive: true, force: true });
-  mkdirSync(join(BASELINE_DIR, 'src'), { recursive: true });
-  const entry = join(BASELINE_DIR, 'src/index.js');
-  writeFileSync(entry, BASELINE_SOURCE);
+interface SourceEntry {
+  /** The TypeScript entry (CodeUri + EntryPoints). */
+  entry: string;
+  /** The source CodeUri: where sam build runs esbuild, so relative paths in BuildProperties start there. */
+  codeDir: string;
+}
+
+/** Where each function's source is, from the source templates. */
+const sourceEntries = (): Map<string, SourceEntry> => {
+  const sources = esbuildFunctions(loadStacks(join(PROJECT_ROOT, 'template.yaml')));
+  return new Map(
+    sources.map((fn) => {
+      const [entry] = Array.isArray(fn.buildProperties.EntryPoints) ? fn.buildProperties.EntryPoints : [];
+      if (typeof entry !== 'string' || !fn.codeDir)
+        throw new Error(`${fn.name} has no EntryPoints in its BuildProperties`);
+      return [fn.name, { entry: join(fn.codeDir, entry), codeDir: fn.codeDir }];
+    }),
+  );
+};
+
+/** The clients `entry` loads at init, from an esbuild metafile of the same build. */
+const clientsLoadedAtInit = async (
+  { entry, codeDir }: SourceEntry,
+  buildProperties: JsonObject,
+): Promise<BaselineClient[]> => {
+  const result = await build({
+    ...esbuildOptions(buildProperties),
+    entryPoints: [entry],
+    write: false,
+    metafile: true,
+    outdir: join(WORK_DIR, 'metafile'),
+    absWorkingDir: codeDir,
+    logLevel: 'warning',
+  });
+  const inputPath = Object.keys(result.metafile.inputs).find((path) => join(codeDir, path) === entry);
+  if (!inputPath) throw new Error(`${entry} is not among the inputs of its own build`);
+  return baselineClients(staticallyImportedPackages(result.metafile, inputPath));
+};
+
+const buildBaseline = async (
+  label: string,
+  clients: BaselineClient[],
+  buildProperties: JsonObject,
+  codeDir: string,
+): Promise<string> => {
+  const directory = join(WORK_DIR, 'baselines', label.replace(/[^A-Za-z0-9]+/g, '-'));
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(join(directory, 'src'), { recursive: true });
+  const entry = join(directory, 'src/index.js');
+  writeFileSync(entry, baselineSource(clients));
   const options = esbuildOptions(buildProperties);
   await build({
     ...options,
     entryPoints: [entry],
-    outdir: join(BASELINE_DIR, 'bundle'),
+    outdir: join(directory, 'bundle'),
+    absWorkingDir: codeDir,
     logLevel: 'warning',
   });
   const extension = options.outExtension?.['.js'] ?? '.js';
-  return join(BASELINE_DIR, 'bundle', `index${extension}`);
+  return join(directory, 'bundle', `index${extension}`);
 };
 
-const measure = async (bundles: Bundle[]): Promise<Map<string, { init: number[]; process: number[] }>> => {
-  const samples = new Map(
-    bundles.map((bundle) => [bundle.name, { init: [] as number[], process: [] as number[] }]),
-  );
+const prepare = async (): Promise<MeasuredFunction[]> => {
+  await samBuild();
+  const entries = sourceEntries();
+  const built = esbuildFunctions(loadStacks(join(SAM_BUILD_DIR, 'template.yaml')));
+  if (built.length === 0) throw new Error('The built template has no function with an esbuild build');
+  const baselines = new Map<string, MeasuredFunction['baseline']>();
+  const functions: MeasuredFunction[] = [];
+  for (const fn of built) {
+    const source = entries.get(fn.name);
+    if (!source) throw new Error(`${fn.name} is built but not in the source templates`);
+    const clients = await clientsLoadedAtInit(source, fn.buildProperties);
+    const { EntryPoints: _entry, ...options } = fn.buildProperties;
+    const label = baselineLabel(clients);
+    const canonicalOptions = JSON.stringify(Object.fromEntries(Object.entries(options).sort()));
+    const key = `${label} ${canonicalOptions} ${source.codeDir}`;
+    let baseline = baselines.get(key);
+    if (!baseline) {
+      const sameLabel = [...baselines.values()].filter((other) => baselineLabel(other.clients) === label);
+      baseline = {
+        name: `baseline: ${label}${sameLabel.length > 0 ? ` (${sameLabel.length + 1})` : ''}`,
+        file: await buildBaseline(`${label}-${baselines.size}`, clients, fn.buildProperties, source.codeDir),
+        // What sam build would give a function with these BuildProperties.
+        environment: {
+          AWS_REGION: REGION,
+          ...(fn.buildProperties.Sourcemap === true ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+        },
+        clients,
+      };
+      baselines.set(key, baseline);
+    }
+    functions.push({
+      fn,
+      name: fn.name,
+      source,
+      file: join(fn.codeDir ?? '', fn.handlerFile),
+      environment: {
+        ...dummyEnvironment(fn.stack.template, environmentOf(fn.fn), REGION),
+        AWS_REGION: REGION,
+      },
+      baseline,
+    });
+  }
+  return functions;
+};
+
+interface Samples {
+  init: number[];
+  process: number[];
+}
+
+const measure = async (bundles: Bundle[]): Promise<Map<string, Samples>> => {
+  const samples = new Map<string, Samples>(bundles.map((bundle) => [bundle.name, { init: [], process: [] }]));
   // One unmeasured import each to warm the file system cache, then rounds over all bundles so that any
   // drift of the machine affects them alike.
   for (let round = -1; round < RUNS; round++) {
@@ -107,46 +236,104 @@ const measure = async (bundles: Bundle[]): Promise<Map<string, { init: number[];
   return samples;
 };
 
-export const run = async (): Promise<Row[]> => {
-  await samBuild();
-  const functions = esbuildFunctions(loadStacks(join(SAM_BUILD_DIR, 'template.yaml')));
-  const [first] = functions;
-  if (!first) throw new Error('The built template has no function with an esbuild build');
-  const sourcemap = first.buildProperties.Sourcemap === true;
-  const bundles: Bundle[] = [
-    ...functions.map((fn) => ({
-      name: fn.name,
-      file: join(fn.codeDir ?? '', fn.handlerFile),
-      environment: {
-        ...dummyEnvironment(fn.stack.template, environmentOf(fn.fn), REGION),
-        AWS_REGION: REGION,
-      },
-    })),
-    {
-      name: BASELINE_NAME,
-      file: await buildBaseline(first.buildProperties),
-      // What sam build would give a function with these BuildProperties.
-      environment: { AWS_REGION: REGION, ...(sourcemap ? { NODE_OPTIONS: '--enable-source-maps' } : {}) },
-    },
-  ];
-  const samples = await measure(bundles);
-  return bundles.map((bundle) => {
-    const code = readFileSync(bundle.file);
-    const { init = [], process: wall = [] } = samples.get(bundle.name) ?? {};
-    let sourceMapBytes = 0;
-    try {
-      sourceMapBytes = statSync(`${bundle.file}.map`).size;
-    } catch {
-      // no source map
+/** The entry and the chunks it imports statically: what a cold start reads (others load on first use). */
+const filesLoadedAtInit = (entry: string): string[] => {
+  const files = [entry];
+  for (const file of files) {
+    // Static imports only: `from"./chunk.mjs"` and `import"./chunk.mjs"`, not `import("./chunk.mjs")`.
+    for (const [, path] of readFileSync(file, 'utf8').matchAll(
+      /(?:\bfrom|\bimport)\s*["'](\.\.?\/[^"']+)["']/g,
+    )) {
+      const imported = join(dirname(file), path ?? '');
+      if (!files.includes(imported)) files.push(imported);
     }
-    return {
-      bundle: bundle.name,
-      bytes: code.length,
-      gzipBytes: gzipSync(code).length,
-      sourceMapBytes,
-      initMedianMs: round(median(init)),
-      initP90Ms: round(percentile(init, 90)),
-      processMedianMs: round(median(wall)),
-    };
+  }
+  return files;
+};
+
+const fileSize = (file: string) => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+const sizeRow = (entry: string) => {
+  const files = filesLoadedAtInit(entry);
+  const code = Buffer.concat(files.map((file) => readFileSync(file)));
+  const allFiles = readdirSync(dirname(entry)).filter((file) => /\.[cm]?js$/.test(file));
+  return {
+    files: `${files.length} of ${allFiles.length}`,
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    sourceMapBytes: files.reduce((sum, file) => sum + fileSize(`${file}.map`), 0),
+  };
+};
+
+const breakdownRows = async (fn: MeasuredFunction): Promise<Row[]> => {
+  const { shares, importMs } = await initBreakdown({
+    ...fn.source,
+    buildProperties: fn.fn.buildProperties,
+    environment: fn.environment,
+    workDir: join(WORK_DIR, 'breakdown', fn.name.replace(/\W+/g, '-')),
+    runs: BREAKDOWN_RUNS,
   });
+  const listed = shares.slice(0, BREAKDOWN_LINES);
+  const rest = shares.slice(BREAKDOWN_LINES);
+  const lines = [
+    ...listed,
+    ...(rest.length > 0
+      ? [{ module: `(${rest.length} more)`, ms: rest.reduce((sum, share) => sum + share.ms, 0) }]
+      : []),
+  ];
+  return lines.map((line, index) => ({
+    bundle: index === 0 ? `${fn.name} (${round(importMs, 1)} ms)` : '',
+    module: line.module,
+    ms: round(line.ms, 1),
+    share: round((100 * line.ms) / importMs, 1),
+  }));
+};
+
+export const run = async (): Promise<SuiteOutput> => {
+  const functions = await prepare();
+  const baselines = [...new Set(functions.map((fn) => fn.baseline))];
+  const samples = await measure([...functions, ...baselines]);
+  const initOf = (bundle: Bundle) => samples.get(bundle.name)?.init ?? [];
+  const rows: Row[] = [
+    ...functions.map((fn) => {
+      const ratio = median(initOf(fn)) / median(initOf(fn.baseline));
+      return {
+        bundle: fn.name,
+        baseline: baselineLabel(fn.baseline.clients),
+        ...sizeRow(fn.file),
+        initMedianMs: round(median(initOf(fn)), 1),
+        initP90Ms: round(percentile(initOf(fn), 90), 1),
+        baselineMedianMs: round(median(initOf(fn.baseline)), 1),
+        ratio: round(ratio, 2),
+        verdict: ratio <= TARGET_RATIO ? 'yes' : 'NO',
+        processMedianMs: round(median(samples.get(fn.name)?.process ?? []), 1),
+      };
+    }),
+    ...baselines.map((baseline) => ({
+      bundle: baseline.name,
+      baseline: '',
+      ...sizeRow(baseline.file),
+      initMedianMs: round(median(initOf(baseline)), 1),
+      initP90Ms: round(percentile(initOf(baseline), 90), 1),
+      processMedianMs: round(median(samples.get(baseline.name)?.process ?? []), 1),
+    })),
+  ];
+  const breakdown: Row[] = [];
+  for (const fn of functions) breakdown.push(...(await breakdownRows(fn)));
+  return {
+    rows,
+    tables: [
+      {
+        title: `Where each function's init goes (unminified build of the same entry, instrumented; median of ${BREAKDOWN_RUNS} imports)`,
+        columns: breakdownColumns,
+        rows: breakdown,
+      },
+    ],
+  };
 };

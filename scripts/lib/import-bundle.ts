@@ -38,12 +38,23 @@ process.on('unhandledRejection', (reason) => problems.push(String(reason?.stack 
 process.on('uncaughtException', (error) => problems.push(String(error?.stack ?? error)));
 
 const [file, settleMs] = process.argv.slice(1);
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const module = await import(pathToFileURL(file).href);
-const initMs = performance.now() - started;
+let module = {};
+let failed = false;
+try {
+  module = await import(pathToFileURL(file).href);
+} catch (error) {
+  failed = true;
+  problems.push('the import failed: ' + String(error?.stack ?? error));
+}
+const ended = performance.now();
+const cpu = process.cpuUsage(cpuBefore);
+const initMs = failed ? null : ended - started;
+const initCpuMs = failed ? null : (cpu.user + cpu.system) / 1000;
 if (Number(settleMs) > 0) await new Promise((done) => setTimeout(done, Number(settleMs)));
 const exports = Object.fromEntries(Object.entries(module).map(([name, value]) => [name, typeof value]));
-process.stdout.write('\\n${RESULT_MARKER}' + JSON.stringify({ initMs, exports, network, problems }) + '\\n', () => process.exit(0));
+process.stdout.write('\\n${RESULT_MARKER}' + JSON.stringify({ initMs, initCpuMs, startedAt: started, endedAt: ended, exports, network, problems }) + '\\n', () => process.exit(failed ? 1 : 0));
 `;
 
 export interface BundleImport {
@@ -56,6 +67,11 @@ export interface BundleImport {
   problems: string[];
   /** `await import(bundle)` inside the child, in ms. */
   initMs: number;
+  /** CPU time (user + system, all threads) the process spent during the import, in ms. */
+  initCpuMs: number;
+  /** `performance.now()` in the child before and after the import, for timings the module records itself. */
+  startedAt: number;
+  endedAt: number;
   /** From spawning the child to its exit, in ms. */
   wallMs: number;
   stdout: string;
@@ -98,12 +114,22 @@ export const importBundle = (
     child.on('close', (exitCode) => {
       const wallMs = performance.now() - started;
       const line = stdout.split('\n').find((candidate) => candidate.startsWith(RESULT_MARKER));
-      const result = line
-        ? (JSON.parse(line.slice(RESULT_MARKER.length)) as Pick<
-            BundleImport,
-            'initMs' | 'exports' | 'network' | 'problems'
-          >)
-        : { initMs: Number.NaN, exports: {}, network: [], problems: [] };
+      const reported = line
+        ? (JSON.parse(line.slice(RESULT_MARKER.length)) as Omit<BundleImport, 'initMs'> & {
+            initMs: number | null;
+            initCpuMs: number | null;
+          })
+        : undefined;
+      const result = {
+        exports: {},
+        network: [],
+        startedAt: Number.NaN,
+        endedAt: Number.NaN,
+        ...reported,
+        initMs: reported?.initMs ?? Number.NaN,
+        initCpuMs: reported?.initCpuMs ?? Number.NaN,
+        problems: reported?.problems ?? ['the child reported no result (it ended before the import settled)'],
+      };
       resolveImport({ exitCode, ...result, wallMs, stdout, stderr });
     });
   });

@@ -5,33 +5,15 @@ import {
   paginateListEventSourceMappings,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
+import type { EventSourceMapping, EventSourceMappingUpdate } from './event-source-mapping-state';
 
-/** An event source mapping as its users need it: its state and how it polls. */
-export interface EventSourceMapping {
-  uuid: string;
-  /** Lambda's state: Enabled, Disabled, or a transition (Enabling, Disabling, Updating, Creating, Deleting). */
-  state: string;
-  functionArn?: string | undefined;
-  batchSize?: number | undefined;
-  maximumConcurrency?: number | undefined;
-}
-
-/** What an update changes; what it leaves out stays as it is. */
-export interface EventSourceMappingUpdate {
-  enabled?: boolean;
-  batchSize?: number;
-  /** ScalingConfig.MaximumConcurrency (2 to 1,000 in Lambda). */
-  maximumConcurrency?: number;
-}
-
-/** Lambda's transitional states, in which UpdateEventSourceMapping is refused (ResourceInUseException). */
-const TRANSITIONS = new Set(['Creating', 'Enabling', 'Disabling', 'Updating', 'Deleting']);
-
-export const isSettled = (mapping: EventSourceMapping) => !TRANSITIONS.has(mapping.state);
-
-/** Whether the mapping polls, or is about to: a disabled one neither receives nor invokes. */
-export const isPolling = (mapping: EventSourceMapping) =>
-  ['Enabled', 'Enabling', 'Creating', 'Updating'].includes(mapping.state);
+// The SDK-free part, kept importable from here by the code that also uses the adapter.
+export {
+  type EventSourceMapping,
+  type EventSourceMappingUpdate,
+  isPolling,
+  isSettled,
+} from './event-source-mapping-state';
 
 const mappingOf = (output: EventSourceMappingConfiguration, uuid: string): EventSourceMapping => ({
   uuid: output.UUID ?? uuid,

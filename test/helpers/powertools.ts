@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { RecordScopedLogger } from '../../src/shared/record-scoped-logger';
 
 /** Real Powertools instances, as the functions create them, for tests that pass them in. */
 export const testPowertools = (serviceName: string) => ({
-  logger: new Logger({ serviceName, logLevel: 'DEBUG' }),
+  logger: new RecordScopedLogger({ serviceName, logLevel: 'DEBUG' }),
   metrics: new Metrics({ namespace: 'CheckoutOrdersTest', serviceName }),
 });
 

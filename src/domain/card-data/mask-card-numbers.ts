@@ -30,17 +30,21 @@ const GAP = `${SEPARATOR}{1,${MAX_SEPARATORS_IN_A_GAP}}`;
 /** A run: Unicode digits, each separated from the next by at most 3 separators. */
 const RUN = new RegExp(`\\p{Nd}(?:(?:${GAP})?\\p{Nd})*`, 'gu');
 
-/** Runs of 12 and 13 digits, without and with URL-encoded separators (slower: only where a `%` is). */
-const LONG_RUNS = {
-  12: {
-    plain: new RegExp(digitRunPattern(12, false), 'u'),
-    encoded: new RegExp(digitRunPattern(12, true), 'u'),
-  },
-  13: {
-    plain: new RegExp(digitRunPattern(13, false), 'u'),
-    encoded: new RegExp(digitRunPattern(13, true), 'u'),
-  },
-} as const;
+/**
+ * Runs of 12 and 13 digits, without and with URL-encoded separators (slower: only where a `%` is). Each
+ * takes about a millisecond to compile, so each is built on first use: a cold start pays only for those
+ * its records need (most never need the URL-encoded ones).
+ */
+const longRuns = new Map<string, RegExp>();
+const longRun = (digits: 12 | 13, withUrlEncodings: boolean): RegExp => {
+  const key = `${digits}${withUrlEncodings ? '%' : ''}`;
+  let pattern = longRuns.get(key);
+  if (!pattern) {
+    pattern = new RegExp(digitRunPattern(digits, withUrlEncodings), 'u');
+    longRuns.set(key, pattern);
+  }
+  return pattern;
+};
 
 /** Words that say a card is being talked about, in the text before a number. */
 const CARD_WORDS =
@@ -363,8 +367,7 @@ const hasDigitCandidates = (text: string, wanted: number): boolean => {
  */
 export const mayHoldCardNumber = (text: string, minDigits: 12 | 13 = MIN_CARD_DIGITS): boolean => {
   if (!hasDigitCandidates(text, minDigits)) return false;
-  const runs = LONG_RUNS[minDigits];
-  return runs.plain.test(text) || (text.includes('%') && runs.encoded.test(text));
+  return longRun(minDigits, false).test(text) || (text.includes('%') && longRun(minDigits, true).test(text));
 };
 
 /**

@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDbCircuitBreakerStore } from '../../adapters/dynamodb-circuit-breaker-store';
-import { isPolling, type LambdaEventSourceMappings } from '../../adapters/lambda-event-source-mapping';
+import { isPolling } from '../../adapters/event-source-mapping-state';
+import type { LambdaEventSourceMappings } from '../../adapters/lambda-event-source-mapping';
 import { type CircuitBreakerSettings, recordFailures } from '../../domain/circuit-breaker';
 import { announceTransition } from '../../shared/circuit-breaker-transitions';
 import { ConflictingOrderError, InvalidOrderMessageError } from './store-order';
@@ -17,7 +18,11 @@ export const isDependencyFailure = (error: unknown) =>
 export interface BreakerReporting {
   breakers: DynamoDbCircuitBreakerStore;
   settings: CircuitBreakerSettings;
-  mappings: LambdaEventSourceMappings;
+  /**
+   * Lambda's event source mappings, on first use: they are needed only when the breaker opens, so the
+   * function loads the Lambda client then rather than at every cold start.
+   */
+  mappings: () => Promise<Pick<LambdaEventSourceMappings, 'find' | 'update'>>;
   /** The queue the function consumes: its mapping is the one the breaker switches off. */
   queueArn: string;
   logger: Logger;
@@ -39,7 +44,8 @@ export const reportDependencyFailures = async (
   if (!step.transition) return;
   announceTransition(step.transition, step.breaker, { logger, metrics });
   if (step.transition.to !== 'open') return;
-  const mapping = await mappings.find(functionArn, queueArn);
+  const lambda = await mappings();
+  const mapping = await lambda.find(functionArn, queueArn);
   if (!mapping) {
     logger.error(
       'The circuit breaker opened but no event source mapping feeds this function from its queue',
@@ -51,7 +57,7 @@ export const reportDependencyFailures = async (
     return;
   }
   if (isPolling(mapping)) {
-    const disabled = await mappings.update(mapping.uuid, { enabled: false });
+    const disabled = await lambda.update(mapping.uuid, { enabled: false });
     logger.warn('Checkout processing stopped: orders wait in the queue until the circuit breaker closes', {
       eventSourceMapping: mapping.uuid,
       state: disabled.state,

@@ -3,11 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { DynamoDbReplayStateStore } from '../../adapters/dynamodb-replay-state';
-import { LambdaEventSourceMappings } from '../../adapters/lambda-event-source-mapping';
+import { eventSourceMappingsOnDemand } from '../../adapters/lambda-event-source-mapping-on-demand';
 import { SqsOrderForwarder } from '../../adapters/sqs-order-forwarder';
 import { SqsReplayQueue } from '../../adapters/sqs-replay-queue';
 import { requireEnv } from '../../shared/config';
@@ -23,7 +22,7 @@ const replayBatch = createReplayBatch({
   ),
   forwarder: new SqsOrderForwarder(sqs, requireEnv('DESTINATION_QUEUE_ARN')),
   replayQueue: new SqsReplayQueue(sqs, requireEnv('REPLAY_QUEUE_URL')),
-  mappings: new LambdaEventSourceMappings(tracer.captureAWSv3Client(new LambdaClient({}))),
+  mappings: eventSourceMappingsOnDemand(tracer),
   processor: new BatchProcessor(EventType.SQS),
   logger,
   metrics,

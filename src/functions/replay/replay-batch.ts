@@ -9,11 +9,8 @@ import {
   type ReplayState,
   ReplaySupersededError,
 } from '../../adapters/dynamodb-replay-state';
-import {
-  type EventSourceMappingUpdate,
-  isPolling,
-  type LambdaEventSourceMappings,
-} from '../../adapters/lambda-event-source-mapping';
+import { type EventSourceMappingUpdate, isPolling } from '../../adapters/event-source-mapping-state';
+import type { EventSourceMappingsOnDemand } from '../../adapters/lambda-event-source-mapping-on-demand';
 import type { OrderForwarder } from '../../adapters/sqs-order-forwarder';
 import { REPLAY_TICK_ATTRIBUTE, type SqsReplayQueue } from '../../adapters/sqs-replay-queue';
 import { completionCheck, MAXIMUM_DELAY_SECONDS, TICK_DELAY_SECONDS } from '../../domain/replay';
@@ -29,7 +26,8 @@ export interface ReplayBatchDependencies {
   replays: DynamoDbReplayStateStore;
   forwarder: OrderForwarder;
   replayQueue: SqsReplayQueue;
-  mappings: LambdaEventSourceMappings;
+  /** Loaded when a replay completes, not at init. */
+  mappings: EventSourceMappingsOnDemand;
   processor: BatchProcessor;
   logger: Logger;
   metrics: Metrics;
@@ -88,10 +86,11 @@ export const createReplayBatch = ({
       );
       return;
     }
+    const eventSourceMappings = await mappings();
     try {
-      const mapping = await mappings.get(uuid);
+      const mapping = await eventSourceMappings.get(uuid);
       if (!isPolling(mapping)) return;
-      await mappings.update(uuid, endOfReplay(replay));
+      await eventSourceMappings.update(uuid, endOfReplay(replay));
       logger.info('Disabled the replay event source mapping: the replay is complete', { mapping: uuid });
     } catch (error) {
       if ((error as Error).name !== 'ResourceInUseException') throw error;
@@ -104,7 +103,7 @@ export const createReplayBatch = ({
     // A replay started in the instant between the completion and the update needs the mapping on again.
     const current = await replays.current();
     if (current?.status === 'running' && current.replayId !== replay.replayId) {
-      await mappings.update(uuid, { enabled: true });
+      await eventSourceMappings.update(uuid, { enabled: true });
       logger.warn('Another replay started as this one completed: its event source mapping is enabled again', {
         nextReplayId: current.replayId,
       });

@@ -8,8 +8,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   type EventSourceMapping,
-  isPolling,
-  isSettled,
   LambdaEventSourceMappings,
 } from '../../../src/adapters/lambda-event-source-mapping';
 import { CHECKOUT_QUEUE_ARN } from '../../factories/sqs';
@@ -135,22 +133,6 @@ describe('LambdaEventSourceMappings', () => {
       expect(updates()).toEqual([
         { UUID, Enabled: true, BatchSize: 2, ScalingConfig: { MaximumConcurrency: 3 } },
       ]);
-    });
-  });
-
-  describe('states', () => {
-    it.each([
-      ['Enabled', true, true],
-      ['Disabled', true, false],
-      ['Enabling', false, true],
-      ['Creating', false, true],
-      ['Updating', false, true],
-      ['Disabling', false, false],
-      ['Deleting', false, false],
-    ])('counts a mapping %s as settled: %s, and as polling (or about to): %s', (state, settled, polling) => {
-      const mapping = { uuid: UUID, state };
-      expect(isSettled(mapping)).toBe(settled);
-      expect(isPolling(mapping)).toBe(polling);
     });
   });
 });

@@ -142,6 +142,31 @@ describe('the checkout function against moto', () => {
     expect(Items).toHaveLength(1);
   });
 
+  it('stores exactly the 10 orders of a batch processed concurrently; the same batch again leaves them as they are', async () => {
+    const orders = Array.from({ length: 10 }, () => anOrderEvent());
+    const batch = anSqsEvent(orders.map((order) => anOrderRecord(order)));
+    const itemsOfTheBatch = async () => {
+      const { Items = [] } = await documents.send(
+        new ScanCommand({
+          TableName: TABLE,
+          FilterExpression: 'orderId IN (:o0, :o1, :o2, :o3, :o4, :o5, :o6, :o7, :o8, :o9)',
+          ExpressionAttributeValues: Object.fromEntries(
+            orders.map((order, index) => [`:o${index}`, order.id]),
+          ),
+        }),
+      );
+      return Items.sort((a, b) => String(a.orderId).localeCompare(String(b.orderId)));
+    };
+
+    expect(await handler(batch, aLambdaContext())).toEqual({ batchItemFailures: [] });
+    const stored = await itemsOfTheBatch();
+    expect(stored).toEqual(orders.map(itemOf).sort((a, b) => a.orderId.localeCompare(b.orderId)));
+
+    // Redelivered as a whole (e.g. after a timeout): every write finds its order already stored.
+    expect(await handler(batch, aLambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await itemsOfTheBatch()).toEqual(stored);
+  });
+
   it('refuses a different order under an id that is already stored, and keeps the first', async () => {
     const order = anOrderEvent();
     await handler(anSqsEvent([anOrderRecord(order)]), aLambdaContext());

@@ -34,6 +34,7 @@ import {
   setEnvironment,
   useFunctionHandler,
 } from '../../../helpers/handler-environment';
+import { reverseOrderGate } from '../../../helpers/reverse-order-gate';
 
 const TABLE_NAME = 'checkout-CheckoutTable-1A2B3C';
 const BREAKER_TABLE_NAME = 'checkout-CircuitBreakerTable-4D5E6F';
@@ -931,5 +932,181 @@ describe('the checkout handler of a stack without fault injection (no FAULT_MODE
         expect.objectContaining({ message: expect.stringContaining('fault switch') }),
       );
     });
+  });
+});
+
+describe('the checkout handler in a new execution environment', () => {
+  let output: CapturedOutput;
+  let restoreEnvironment = () => {};
+  let faultModeParameterName: string | undefined;
+
+  beforeAll(() => {
+    restoreEnvironment = setEnvironment({
+      ...POWERTOOLS_TEST_ENVIRONMENT,
+      POWERTOOLS_SERVICE_NAME: 'checkout',
+      ...ENVIRONMENT,
+      // As Lambda sets it for on-demand execution environments: Powertools then reports cold starts.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    });
+    faultModeParameterName = process.env.FAULT_MODE_PARAMETER_NAME;
+    delete process.env.FAULT_MODE_PARAMETER_NAME;
+  });
+
+  afterAll(() => {
+    if (faultModeParameterName !== undefined) process.env.FAULT_MODE_PARAMETER_NAME = faultModeParameterName;
+    restoreEnvironment();
+  });
+
+  beforeEach(() => {
+    output = captureOutput();
+  });
+
+  afterEach(() => output.restore());
+
+  /**
+   * Runs `test` with the function module loaded afresh, as in a new execution environment, in a module
+   * registry of its own whose DynamoDB writes to the orders table are answered in the reverse order of
+   * their start (the last first), and fail for the orders in `failing`.
+   */
+  const inANewEnvironment = (
+    test: (loaded: {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+      failing: Set<string>;
+      gate: ReturnType<typeof reverseOrderGate>;
+    }) => Promise<void>,
+  ) =>
+    jest.isolateModulesAsync(async () => {
+      const documentsModule: typeof import('@aws-sdk/lib-dynamodb') = await import('@aws-sdk/lib-dynamodb');
+      const documents = mockClient(documentsModule.DynamoDBDocumentClient);
+      const failing = new Set<string>();
+      const gate = reverseOrderGate();
+      documents.on(documentsModule.GetCommand).resolves({});
+      documents.on(documentsModule.PutCommand, { TableName: BREAKER_TABLE_NAME }).resolves({});
+      documents.on(documentsModule.PutCommand, { TableName: TABLE_NAME }).callsFake(async (input) => {
+        await gate.hold();
+        if (failing.has(input.Item.orderId)) {
+          throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+        }
+        return {};
+      });
+      try {
+        const { handler } = (await import(MODULE)) as {
+          handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+        };
+        await test({ handler, failing, gate });
+      } finally {
+        documents.restore();
+      }
+    });
+
+  it('processes the records of a batch concurrently, each line under its own order id', async () => {
+    await inANewEnvironment(async ({ handler, failing, gate }) => {
+      const orders = Array.from({ length: 10 }, () => anOrder());
+      const failed = orders.slice(3, 5).map(({ id }) => id);
+      for (const id of failed) failing.add(id);
+
+      const response = await handler(
+        anSqsEvent(orders.map((order) => anOrderRecord(order))),
+        aLambdaContext('checkout'),
+      );
+
+      expect(response.batchItemFailures).toHaveLength(2);
+      expect(gate.crossed).toBe(10);
+      const lines = output.jsonLines();
+      const stored = lines.filter((line) => line.message === 'Order stored');
+      expect(stored).toHaveLength(8);
+      for (const line of stored) expect(line.correlation_id).toBe(line.orderId);
+      // The table answered the last write first.
+      expect(stored.map((line) => line.orderId)).toEqual(
+        orders
+          .map(({ id }) => id)
+          .filter((id) => !failed.includes(id))
+          .reverse(),
+      );
+      const errors = lines.filter(
+        (line) =>
+          line.message === 'Order message failed; it will be retried, then moved to the dead-letter queue',
+      );
+      expect(errors.map((line) => line.correlation_id).sort()).toEqual([...failed].sort());
+    });
+  });
+
+  it('reports a cold start on every line of its first invocation only, and the ColdStart metric once', async () => {
+    await inANewEnvironment(async ({ handler, failing }) => {
+      const first = [anOrder(), anOrder(), anOrder()];
+      failing.add(first[1]?.id ?? '');
+      await handler(anSqsEvent(first.map((order) => anOrderRecord(order))), aLambdaContext('checkout'));
+      const firstOutput = output.jsonLines();
+      output.clear();
+      await handler(
+        anSqsEvent([anOrderRecord(anOrder()), anOrderRecord(anOrder()), anSqsRecord('not json')]),
+        aLambdaContext('checkout'),
+      );
+      const laterOutput = output.jsonLines();
+      const logLines = (lines: Record<string, unknown>[]) => lines.filter((line) => 'level' in line);
+
+      expect(logLines(firstOutput).map((line) => line.message)).toEqual(
+        expect.arrayContaining([
+          'Order stored',
+          'Order message failed; it will be retried, then moved to the dead-letter queue',
+        ]),
+      );
+      expect(logLines(firstOutput).every((line) => line.cold_start === true)).toBe(true);
+      expect(logLines(laterOutput).map((line) => line.cold_start)).toEqual([false, false, false]);
+      const coldStartMetrics = [...firstOutput, ...laterOutput].filter((line) => 'ColdStart' in line);
+      expect(coldStartMetrics).toEqual([expect.objectContaining({ ColdStart: 1 })]);
+    });
+  });
+
+  it('loads the Lambda client only when the circuit breaker opens, and creates it once', async () => {
+    const lambdaModule = '@aws-sdk/client-lambda';
+    let loads = 0;
+    let clients = 0;
+    let lambda: ReturnType<typeof mockClient> | undefined;
+    // Counts the loads of the SDK module in the fresh registry, and the clients made from it (mocked).
+    jest.doMock(lambdaModule, () => {
+      loads += 1;
+      const actual: typeof import('@aws-sdk/client-lambda') = jest.requireActual(lambdaModule);
+      lambda = mockClient(actual.LambdaClient);
+      lambda
+        .on(actual.ListEventSourceMappingsCommand)
+        .resolves({ EventSourceMappings: [{ UUID: MAPPING_UUID, State: 'Enabled' }] });
+      lambda.on(actual.UpdateEventSourceMappingCommand).resolves({ UUID: MAPPING_UUID, State: 'Disabling' });
+      class CountedLambdaClient extends actual.LambdaClient {
+        constructor(...args: ConstructorParameters<typeof actual.LambdaClient>) {
+          super(...args);
+          clients += 1;
+        }
+      }
+      return { ...actual, LambdaClient: CountedLambdaClient };
+    });
+    try {
+      await inANewEnvironment(async ({ handler, failing }) => {
+        await handler(anSqsEvent([anOrderRecord(anOrder())]), aLambdaContext('checkout'));
+        expect(loads).toBe(0);
+
+        // Three dependency failures reach the threshold: the breaker opens, and the event source is disabled.
+        const openingBatch = () => {
+          const orders = [anOrder(), anOrder(), anOrder()];
+          for (const { id } of orders) failing.add(id);
+          return handler(anSqsEvent(orders.map((order) => anOrderRecord(order))), aLambdaContext('checkout'));
+        };
+        // (The error classes of the fresh registry are its own: the message tells the batch failed whole.)
+        await expect(openingBatch()).rejects.toThrow('All records failed processing');
+        await expect(openingBatch()).rejects.toThrow('All records failed processing');
+
+        expect(loads).toBe(1);
+        expect(clients).toBe(1);
+        expect(lambda?.calls().map((call) => call.args[0].constructor.name)).toEqual([
+          'ListEventSourceMappingsCommand',
+          'UpdateEventSourceMappingCommand',
+          'ListEventSourceMappingsCommand',
+          'UpdateEventSourceMappingCommand',
+        ]);
+      });
+    } finally {
+      lambda?.restore();
+      jest.dontMock(lambdaModule);
+    }
   });
 });
