@@ -16,8 +16,9 @@ export interface BaselineClient {
   label: string;
 }
 
+/** The innermost package: a nested copy of a client package is that client package. */
 const packageOf = (path: string): string | undefined =>
-  /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+  /(?:.*\/|^)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
 
 /** Every package reached from `entry` through static imports and requires (not `import()`). */
 export const staticallyImportedPackages = (metafile: Metafile, entry: string): Set<string> => {

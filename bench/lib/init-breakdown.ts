@@ -66,12 +66,13 @@ const MODULE_MARKER = /^\/\/ (\S+)$/;
  */
 export const instrumentBundle = (code: string, { entry }: { entry: boolean }): string => {
   const lines = code.split('\n').flatMap((line) => {
-    // esbuild's runtime helpers, e.g. `var __commonJS = (cb, mod) => function __require() { ... };`
-    const helper = /^var (__commonJS|__esm) = \((\w+), (\w+)\) => /.exec(line);
+    // esbuild's runtime helpers, e.g. `var __commonJS = (cb, mod) => function __require() { ... };` and
+    // (esbuild 0.28) `var __esm = (fn, res, err) => function __init() { ... };`
+    const helper = /^var (__commonJS|__esm) = \((\w+)((?:, \w+)*)\) => /.exec(line);
     if (helper) {
       const [, name, definitions, state] = helper;
       return [
-        `var ${name} = (${definitions}, ${state}) => __initTiming.wrap(${definitions}, __untimed${name}(${definitions}, ${state}));`,
+        `var ${name} = (${definitions}${state}) => __initTiming.wrap(${definitions}, __untimed${name}(${definitions}${state}));`,
         line.replace(/^var (\w+) = /, 'var __untimed$1 = '),
       ];
     }
@@ -83,7 +84,8 @@ export const instrumentBundle = (code: string, { entry }: { entry: boolean }): s
 
 /** `node_modules/@smithy/core/dist/x.js` -> `@smithy/core`; `src/functions/checkout/index.ts` -> its folder. */
 export const moduleGroup = (path: string): string => {
-  const inPackage = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+  // The innermost package: a nested copy of a dependency is that dependency, wherever npm installed it.
+  const inPackage = /(?:.*\/|^)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
   if (inPackage?.[1]) return inPackage[1];
   if (path.startsWith('(')) return path;
   const slash = path.lastIndexOf('/');

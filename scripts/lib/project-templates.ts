@@ -149,6 +149,31 @@ export const dummyEnvironment = (
     }),
   );
 
+/**
+ * What Lambda's Node.js runtime sets in every execution environment before the module loads (the
+ * "defined runtime environment variables" of the Lambda documentation), for a function with active
+ * tracing: Powertools Tracer, for one, traces (and patches `http`/`https` at init) only where
+ * `AWS_EXECUTION_ENV` is set, so a cold start measured without these is not the one Lambda runs.
+ */
+export const lambdaRuntimeEnvironment = (
+  fn: LambdaFunction,
+  name: string,
+  region = 'us-east-1',
+): Record<string, string> => ({
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_LAMBDA_FUNCTION_NAME: name.replaceAll('/', '-'),
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(
+    typeof fn.properties.MemorySize === 'number' ? fn.properties.MemorySize : 128,
+  ),
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_REGION: region,
+  AWS_DEFAULT_REGION: region,
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+  TZ: ':UTC',
+});
+
 /** A function that SAM builds with esbuild, and where its bundle is once built. */
 export interface EsbuildFunction {
   /** `App/Function` for nested applications, as `sam local invoke` names them. */

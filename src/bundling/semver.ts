@@ -4,15 +4,18 @@
  * v2 SDK's version, and which Powertools Tracer never calls (it patches SDK v3 clients). All of semver
  * costs about 5 ms of every cold start (it compiles its range grammar into regular expressions), so the
  * bundles get this instead: `gte` on release versions (`MAJOR.MINOR.PATCH`, as the v2 SDK's `VERSION` is),
- * and a clear error for anything else. test/template/bundling.test.ts checks that nothing else in a
+ * and a clear error for anything else. test/template/build.test.ts checks that nothing else in a
  * bundle uses semver.
  */
-const RELEASE = /^v?(\d+)\.(\d+)\.(\d+)$/;
+// As semver reads them: no leading zeros, and no part beyond Number.MAX_SAFE_INTEGER.
+const RELEASE = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 const releaseParts = (version: string): [number, number, number] => {
   const match = RELEASE.exec(version.trim());
-  if (!match) throw new TypeError(`The bundled semver compares release versions only, not "${version}"`);
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
+  const parts = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [];
+  if (parts.length !== 3 || !parts.every(Number.isSafeInteger))
+    throw new TypeError(`The bundled semver compares release versions only, not "${version}"`);
+  return parts as [number, number, number];
 };
 
 /** Whether `version` is at or above `minimum`, as semver's `gte` answers for release versions. */

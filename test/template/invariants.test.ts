@@ -29,7 +29,7 @@ const culprits = (violations: Violation[]) => violations.map((violation) => viol
 const ESM_METADATA = `
     Metadata:
       BuildMethod: esbuild
-      BuildProperties: { Format: esm, OutExtension: [.js=.mjs], Target: node22, Sourcemap: true }`;
+      BuildProperties: { Format: esm, OutExtension: [.js=.mjs], Target: node22, Sourcemap: false }`;
 
 describe('queuesAreEncrypted', () => {
   it('accepts queues encrypted with a KMS key or with SQS-managed keys', () => {
@@ -371,7 +371,7 @@ Resources:
       'CommonJs has BuildProperties.Format "cjs", not esm',
       'CommonJs has BuildProperties.OutExtension undefined, not [.js=.mjs]',
       'CommonJs has BuildProperties.Target "es2020", not node22',
-      'CommonJs has BuildProperties.Sourcemap undefined, not true',
+      'CommonJs has BuildProperties.Sourcemap undefined, not false',
     ]);
   });
 });
