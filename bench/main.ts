@@ -14,9 +14,10 @@ import type { Row, Suite, Table } from './suite';
 import * as cardDataTransform from './suites/card-data-transform';
 import * as checkoutBatch from './suites/checkout-batch';
 import * as functionBundles from './suites/function-bundles';
+import * as functionDurations from './suites/function-durations';
 import * as localStack from './suites/local-stack';
 
-const SUITES: Suite[] = [functionBundles, cardDataTransform, checkoutBatch, localStack];
+const SUITES: Suite[] = [functionBundles, cardDataTransform, checkoutBatch, localStack, functionDurations];
 
 const RESULTS_FILE = join(PROJECT_ROOT, '.local/bench/results.json');
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { ArnError, parseArn } from '../arn';
 
@@ -67,8 +68,51 @@ export type InvocationResult =
   | { ok: true; requestId: string; result: unknown; durationMs: number }
   | { ok: false; requestId: string; error: InvocationError; durationMs: number };
 
+/**
+ * One invocation an execution environment served, as an observer of the host sees it once it has ended
+ * (see `FunctionHost.observe`). Invocations that never reached an environment (throttled) are not observed.
+ */
+export interface ObservedInvocation {
+  /** The function's physical name, and its logical id in its template. */
+  functionName: string;
+  logicalId: string;
+  /** The event as the function received it: the host's own object, not a copy (do not change it). */
+  event: unknown;
+  ok: boolean;
+  /**
+   * The invocation as the environment measured it, from the event's arrival to the handler's answer (what
+   * Lambda reports and bills), in fractions of a millisecond; the round trip when the environment gave no
+   * answer (a timeout, an exit).
+   */
+  durationMs: number;
+  /**
+   * As the host saw it: from handing the event over to receiving the answer (the result's `durationMs`,
+   * unrounded), with the messages between threads and the host's own delays.
+   */
+  roundTripMs: number;
+  /** Whether it was the first invocation of its environment, the one that waited for the init phase. */
+  coldStart: boolean;
+  /**
+   * A cold start's init phase: the time the environment took to load the handler's module (measured in
+   * the environment), when it has loaded it. Absent on warm invocations.
+   */
+  initMs?: number;
+}
+
+/** Told of each invocation an environment has served; what it throws is ignored. */
+export type InvocationObserver = (invocation: ObservedInvocation) => void;
+
+/** An invocation's result, with its round trip before rounding and the environment's own measure. */
+interface InvocationOutcome {
+  result: InvocationResult;
+  elapsedMs: number;
+  /** The environment's measure of the invocation, when it answered. */
+  handlerMs?: number;
+}
+
 interface PendingInvocation {
-  resolve(result: InvocationResult): void;
+  resolve(outcome: InvocationOutcome): void;
+  /** performance.now() when the event was handed to the environment. */
   startedAt: number;
 }
 
@@ -109,6 +153,10 @@ class ExecutionEnvironment {
   private worker: Worker | undefined;
   /** Settles when the environment's init phase (loading the handler's module) has ended, well or not. */
   private initialised: Promise<void> = Promise.resolve();
+  /** The current worker has served no invocation yet: the next one is its cold start. */
+  private coldStart = false;
+  /** How long the current worker took to load the handler's module, once it has. */
+  private initMs: number | undefined;
   private readonly pending = new Map<number, PendingInvocation>();
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -117,6 +165,7 @@ class ExecutionEnvironment {
     private readonly definition: LocalFunction,
     private readonly baseEnvironment: Record<string, string>,
     private readonly logFile: string,
+    private readonly observe: InvocationObserver,
   ) {}
 
   invoke(event: unknown): Promise<InvocationResult> {
@@ -156,27 +205,35 @@ class ExecutionEnvironment {
     this.initialised = new Promise<void>((resolve) => {
       endInit = resolve;
     });
+    this.coldStart = true;
+    this.initMs = undefined;
     worker.once('exit', () => endInit());
     worker.on(
       'message',
       (message: {
         initialised?: boolean;
+        initMs?: number;
         id: number;
         requestId: string;
         ok: boolean;
         result?: unknown;
         error?: InvocationError;
+        durationMs?: number;
       }) => {
         if (message.initialised !== undefined) {
+          if (this.worker === worker) this.initMs = message.initMs;
           endInit();
           return;
         }
         const invocation = this.pending.get(message.id);
         if (!invocation) return;
         this.pending.delete(message.id);
-        const durationMs = Date.now() - invocation.startedAt;
-        invocation.resolve(
-          message.ok
+        const elapsedMs = performance.now() - invocation.startedAt;
+        const durationMs = Math.round(elapsedMs);
+        invocation.resolve({
+          elapsedMs,
+          ...(message.durationMs === undefined ? {} : { handlerMs: message.durationMs }),
+          result: message.ok
             ? { ok: true, requestId: message.requestId, result: message.result, durationMs }
             : {
                 ok: false,
@@ -184,7 +241,7 @@ class ExecutionEnvironment {
                 error: message.error as InvocationError,
                 durationMs,
               },
-        );
+        });
       },
     );
     // Only the current environment's end fails the pending invocations: one replaced after a timeout
@@ -203,11 +260,15 @@ class ExecutionEnvironment {
   private fail(errorType: string, errorMessage: string) {
     for (const [id, invocation] of this.pending) {
       this.pending.delete(id);
+      const elapsedMs = performance.now() - invocation.startedAt;
       invocation.resolve({
-        ok: false,
-        requestId: '',
-        error: { errorType, errorMessage },
-        durationMs: Date.now() - invocation.startedAt,
+        elapsedMs,
+        result: {
+          ok: false,
+          requestId: '',
+          error: { errorType, errorMessage },
+          durationMs: Math.round(elapsedMs),
+        },
       });
     }
   }
@@ -218,10 +279,15 @@ class ExecutionEnvironment {
     // As in Lambda, the init phase is not part of the invocation's timeout; past its own limit of 10 s,
     // the rest of it counts against the timeout.
     await Promise.race([this.initialised, sleep(INIT_LIMIT_MS)]);
+    const coldStart = this.coldStart;
+    this.coldStart = false;
+    const initMs = coldStart ? this.initMs : undefined;
     const id = this.nextId++;
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     const startedAt = Date.now();
-    const result = new Promise<InvocationResult>((resolve) => this.pending.set(id, { resolve, startedAt }));
+    const outcome = new Promise<InvocationOutcome>((resolve) =>
+      this.pending.set(id, { resolve, startedAt: performance.now() }),
+    );
     const timer = setTimeout(() => {
       // Lambda ends an environment whose invocation times out; the next invocation starts a new one.
       this.fail(
@@ -233,7 +299,19 @@ class ExecutionEnvironment {
     }, timeoutMs);
     worker.postMessage({ id, event, deadline: startedAt + timeoutMs });
     try {
-      return await result;
+      const { result, elapsedMs, handlerMs } = await outcome;
+      const { name: functionName, logicalId } = this.definition;
+      this.observe({
+        functionName,
+        logicalId,
+        event,
+        ok: result.ok,
+        durationMs: handlerMs ?? elapsedMs,
+        roundTripMs: elapsedMs,
+        coldStart,
+        ...(initMs === undefined ? {} : { initMs }),
+      });
+      return result;
     } finally {
       clearTimeout(timer);
     }
@@ -316,6 +394,7 @@ export const DEFAULT_FUNCTION_CONCURRENCY = 10;
 export class FunctionHost {
   private readonly environments = new Map<string, FunctionScaler>();
   private readonly definitions = new Map<string, LocalFunction>();
+  private readonly observers = new Set<InvocationObserver>();
 
   constructor(
     /** Variables every function gets: the SDK's endpoint, region and credentials for the local stack. */
@@ -332,8 +411,35 @@ export class FunctionHost {
       definition.reservedConcurrency ?? this.options.defaultConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY;
     this.environments.set(
       definition.name,
-      new FunctionScaler(concurrency, () => new ExecutionEnvironment(definition, this.baseEnvironment, log)),
+      new FunctionScaler(
+        concurrency,
+        () =>
+          new ExecutionEnvironment(definition, this.baseEnvironment, log, (invocation) =>
+            this.notify(invocation),
+          ),
+      ),
     );
+  }
+
+  /**
+   * Tells `observer` of every invocation an execution environment of any hosted function serves from now
+   * on, once it has ended (benchmarks use it to time the functions); gives the function that stops it.
+   */
+  observe(observer: InvocationObserver): () => void {
+    this.observers.add(observer);
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  private notify(invocation: ObservedInvocation) {
+    for (const observer of this.observers) {
+      try {
+        observer(invocation);
+      } catch {
+        // An observer's failure is not the function's: the invocation's result stands.
+      }
+    }
   }
 
   /** How many invocations of the function may run at once. */

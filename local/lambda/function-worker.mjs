@@ -73,28 +73,31 @@ const describeError = (error) => ({
       : [],
 });
 
-// The init phase: the module loads as the environment starts, before the first invocation is timed.
+// The init phase: the module loads as the environment starts, before the first invocation is timed. Its
+// duration goes to the host with its end (a cold start's init, as the host reports it to its observers).
+const initStartedAt = performance.now();
 loadHandler().then(
-  () => parentPort.postMessage({ initialised: true }),
-  () => parentPort.postMessage({ initialised: false }),
+  () => parentPort.postMessage({ initialised: true, initMs: performance.now() - initStartedAt }),
+  () => parentPort.postMessage({ initialised: false, initMs: performance.now() - initStartedAt }),
 );
 
+// Each answer carries the invocation's duration as measured here, from the event's arrival to the
+// handler's answer (what Lambda reports and bills), without the hand-over between threads.
 parentPort.on('message', async ({ id, event, deadline }) => {
+  const receivedAt = performance.now();
   const requestId = randomUUID();
   try {
     const handler = await loadHandler();
     const result = await handler(event, contextFor(requestId, deadline));
     // Lambda serialises the response as JSON; so does the local runtime.
-    parentPort.postMessage({
-      id,
-      requestId,
-      ok: true,
-      result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
-    });
+    const serialised = result === undefined ? null : JSON.parse(JSON.stringify(result));
+    const durationMs = performance.now() - receivedAt;
+    parentPort.postMessage({ id, requestId, ok: true, result: serialised, durationMs });
   } catch (error) {
+    const durationMs = performance.now() - receivedAt;
     console.error(
       JSON.stringify({ level: 'ERROR', message: 'Invoke Error', requestId, ...describeError(error) }),
     );
-    parentPort.postMessage({ id, requestId, ok: false, error: describeError(error) });
+    parentPort.postMessage({ id, requestId, ok: false, error: describeError(error), durationMs });
   }
 });

@@ -1,5 +1,5 @@
 import type { PriceBook } from '../../../../cli/cost/line-items';
-import { type DurationTable, MEASURED_DURATIONS } from '../../../../cli/cost/measured-durations';
+import type { DurationTable, FunctionDuration } from '../../../../cli/cost/measured-durations';
 import type { CostInputs, Scenario } from '../../../../cli/cost/model';
 import { OPENSEARCH_INSTANCE_HOURS, PRICES, type Price, type PriceTable } from '../../../../cli/cost/prices';
 import type { ProjectSettings } from '../../../../cli/cost/template-settings';
@@ -66,6 +66,29 @@ export const someSettings = (overrides: DeepPartial<ProjectSettings> = {}): Proj
     overrides,
   );
 
+const duration = (initMs: number, invocationMs: number, invocationOf: string): FunctionDuration => ({
+  initMs,
+  initSource: 'test figure',
+  invocationMs,
+  invocationOf,
+  invocationSource: 'test figure',
+});
+
+/**
+ * Durations written out, round, so that the arithmetic can be checked by hand and does not change when the
+ * measured figures (cli/cost/measured-durations.ts) are measured again.
+ */
+export const someDurations = (overrides: Partial<DurationTable> = {}): DurationTable => ({
+  CheckoutApiFunction: duration(200, 50, 'API request'),
+  CheckoutFunction: duration(200, 100, 'batch of 10 orders'),
+  CircuitBreakerFunction: duration(200, 50, 'scheduled check (circuit closed)'),
+  CardDataTransformFunction: duration(50, 20, 'Firehose batch'),
+  ReplayFunction: duration(200, 100, 'batch of 10 orders'),
+  IndexSetupFunction: duration(100, 0, 'stack operation (not modelled)'),
+  OriginalForwarderFunction: duration(300, 100, 'batch of 10 messages (10 sequential PutRecord calls)'),
+  ...overrides,
+});
+
 export const someInputs = (overrides: Partial<CostInputs> = {}): CostInputs => ({
   ordersPerDay: 100,
   averageOrderBytes: 632,
@@ -86,7 +109,7 @@ export const aScenario = (
 ): Scenario => ({
   inputs: someInputs(overrides.inputs),
   settings: someSettings(overrides.settings),
-  durations: overrides.durations ?? MEASURED_DURATIONS,
+  durations: overrides.durations ?? someDurations(),
 });
 
 /** The real prices with some replaced: `{ sqsRequests: 1 }` makes SQS requests $1 per million. */

@@ -48,9 +48,9 @@ describe('the cost model', () => {
 
     expect(requests.quantity).toBe(3040);
     expect(requests.monthlyUsd).toBeCloseTo(3040 * 0.0000002, 12);
-    // 3,040 x (40 ms + 1 % x 203 ms) x 0.5 GB = 63.8856 GB-seconds, at the arm64 price.
-    expect(duration.quantity).toBeCloseTo(63.8856, 10);
-    expect(duration.monthlyUsd).toBeCloseTo(63.8856 * 0.0000133334, 12);
+    // 3,040 x (50 ms + 1 % x 200 ms) x 0.5 GB = 79.04 GB-seconds, at the arm64 price.
+    expect(duration.quantity).toBeCloseTo(79.04, 10);
+    expect(duration.monthlyUsd).toBeCloseTo(79.04 * 0.0000133334, 12);
   });
 
   it('rounds each Firehose record up to the next 5 KB', () => {

@@ -4,6 +4,7 @@ import {
   DEFAULT_FUNCTION_CONCURRENCY,
   FunctionHost,
   type LocalFunction,
+  type ObservedInvocation,
   resolveHandler,
 } from '../../../../local/lambda/function-host';
 import { makeTempDir, waitFor, writeFile } from '../../../helpers/local-runtime';
@@ -342,6 +343,131 @@ describe('FunctionHost', () => {
       ]);
       expect(timedOut).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
       expect(next).toMatchObject({ ok: true, result: { invocations: 1 } });
+    });
+  });
+
+  describe('observers', () => {
+    // A host of its own: nothing else invokes its functions while an observer listens.
+    const observed = new FunctionHost({}, logs.path);
+    const functionOf = (name: string, handlerDir: string, overrides: Partial<LocalFunction> = {}) =>
+      observed.register({
+        name,
+        logicalId: `${name}Function`,
+        artifactDir: join(artifacts.path, handlerDir),
+        handler: 'index.handler',
+        timeoutSeconds: 3,
+        memoryMb: 128,
+        arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+        environment: {},
+        ...overrides,
+      });
+    functionOf('held', 'serial');
+    functionOf('pair', 'serial', { reservedConcurrency: 2 });
+    functionOf('slow', 'slow-init');
+    functionOf('failing', 'errors');
+    functionOf('hanging', 'state', { timeoutSeconds: 0.5 });
+    functionOf('throttled', 'serial', { reservedConcurrency: 0 });
+
+    /** Every invocation observed while `during` runs. */
+    const observe = async (during: () => Promise<unknown>) => {
+      const invocations: ObservedInvocation[] = [];
+      const stop = observed.observe((invocation) => invocations.push(invocation));
+      try {
+        await during();
+      } finally {
+        stop();
+      }
+      return invocations;
+    };
+
+    afterAll(() => observed.stop());
+
+    it("tells of each invocation once it has ended: the function, its event, the result and its duration, the environment's cold start with its init", async () => {
+      const event = { marker: 'first' };
+      const invocations = await observe(async () => {
+        await observed.invoke('held', event);
+        await observed.invoke('held', { marker: 'second' });
+      });
+
+      expect(invocations).toHaveLength(2);
+      const [cold, warm] = invocations;
+      expect(cold).toMatchObject({
+        functionName: 'held',
+        logicalId: 'heldFunction',
+        event,
+        ok: true,
+        coldStart: true,
+        initMs: expect.any(Number),
+      });
+      expect(warm).toMatchObject({ event: { marker: 'second' }, ok: true, coldStart: false });
+      expect(warm).not.toHaveProperty('initMs');
+      // The second invocation holds its environment for 100 ms; the environment measures it, to a fraction of
+      // a millisecond, and the host's round trip (with the hand-over between threads) takes at least as long.
+      expect(warm?.durationMs).toBeGreaterThanOrEqual(95);
+      expect(Number.isInteger(warm?.durationMs)).toBe(false);
+      expect(warm?.roundTripMs).toBeGreaterThanOrEqual(warm?.durationMs ?? Number.POSITIVE_INFINITY);
+    });
+
+    it('gives the init phase apart from the invocation: a module that takes 800 ms to load', async () => {
+      const [invocation] = await observe(() => observed.invoke('slow', {}));
+
+      expect(invocation).toMatchObject({ functionName: 'slow', ok: true, coldStart: true });
+      expect(invocation?.initMs).toBeGreaterThanOrEqual(750);
+      expect(invocation?.durationMs).toBeLessThan(500);
+    });
+
+    it('counts a cold start per execution environment', async () => {
+      const holdUntil = Date.now() + 500;
+      const invocations = await observe(() =>
+        Promise.all([1, 2, 3].map(() => observed.invoke('pair', { holdUntil }))),
+      );
+
+      // Two environments (the reserved concurrency), each with its cold start; the third waits for one.
+      expect(invocations).toHaveLength(3);
+      expect(invocations.filter((invocation) => invocation.coldStart)).toHaveLength(2);
+      expect(invocations.filter((invocation) => invocation.initMs !== undefined)).toHaveLength(2);
+      expect(observed.environmentsOf('pair')).toBe(2);
+    });
+
+    it('tells of failed and timed-out invocations, and of the cold start of the environment that replaces a timed-out one', async () => {
+      const invocations = await observe(async () => {
+        await observed.invoke('failing', { kind: 'typed' });
+        await observed.invoke('hanging', { hang: true });
+        await observed.invoke('hanging', {});
+      });
+
+      expect(invocations.map(({ functionName, ok, coldStart }) => ({ functionName, ok, coldStart }))).toEqual(
+        [
+          { functionName: 'failing', ok: false, coldStart: true },
+          { functionName: 'hanging', ok: false, coldStart: true },
+          { functionName: 'hanging', ok: true, coldStart: true },
+        ],
+      );
+      // A timed-out invocation has no answer of its environment: its duration is the host's round trip.
+      expect(invocations[1]?.durationMs).toBeGreaterThanOrEqual(450);
+      expect(invocations[1]?.durationMs).toBe(invocations[1]?.roundTripMs);
+    });
+
+    it('does not tell of throttled invocations, which no environment serves', async () => {
+      const invocations = await observe(() => observed.invoke('throttled', {}));
+
+      expect(invocations).toEqual([]);
+    });
+
+    it('stops telling an observer once stopped, and ignores what an observer throws', async () => {
+      const told: string[] = [];
+      const stopThrowing = observed.observe(() => {
+        throw new Error('a broken observer');
+      });
+      const stop = observed.observe((invocation) => told.push(invocation.functionName));
+
+      const result = await observed.invoke('held', {});
+      stop();
+      stopThrowing();
+      await observed.invoke('held', {});
+
+      expect(result.ok).toBe(true);
+      expect(told).toEqual(['held']);
     });
   });
 
