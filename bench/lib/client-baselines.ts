@@ -82,9 +82,29 @@ export const baselineClients = async (packages: Iterable<string>): Promise<Basel
   return clients;
 };
 
-/** The baseline module: creates each client once, as a function module does at init. */
-export const baselineSource = (clients: BaselineClient[]): string =>
-  ['export const clients = [];', ...clients.map((client) => client.source), ''].join('\n');
+/** What every function adds to its clients (SPEC §3.6): Powertools Logger, Metrics and Tracer, the clients captured. */
+const POWERTOOLS_SOURCE = [
+  "import { Logger } from '@aws-lambda-powertools/logger';",
+  "import { Metrics } from '@aws-lambda-powertools/metrics';",
+  "import { Tracer } from '@aws-lambda-powertools/tracer';",
+  'export const logger = new Logger();',
+  'export const metrics = new Metrics();',
+  'export const tracer = new Tracer();',
+  // The AWS SDK v3 clients (they have a middleware stack), as the functions capture theirs.
+  'clients.filter((client) => client.middlewareStack).forEach((client) => tracer.captureAWSv3Client(client));',
+].join('\n');
+
+/**
+ * The baseline module: creates each client once, as a function module does at init; `withPowertools`
+ * also creates the Powertools utilities every function has (a floor, not the SPEC's baseline).
+ */
+export const baselineSource = (clients: BaselineClient[], { withPowertools = false } = {}): string =>
+  [
+    'export const clients = [];',
+    ...clients.map((client) => client.source),
+    ...(withPowertools ? [POWERTOOLS_SOURCE] : []),
+    '',
+  ].join('\n');
 
 /** `DynamoDBClient + LambdaClient`, or `none` for a function that loads no client at init. */
 export const baselineLabel = (clients: BaselineClient[]): string =>

@@ -49,7 +49,9 @@ export const description =
   `${RUNS} rounds, with the function's environment as sam build leaves it (dummy values) and the variables ` +
   'Lambda sets (AWS_EXECUTION_ENV: Powertools Tracer traces); baseline = a bundle, with the same esbuild options, that only ' +
   'creates the clients the function loads at init, imported right before or after the function in each ' +
-  `round; x baseline = the median of the per-round ratios; target: <= ${TARGET_RATIO}x (SPEC §6); ` +
+  `round; x baseline = the median of the per-round ratios; target: <= ${TARGET_RATIO}x (SPEC §6); floor = the ` +
+  'same clients with Powertools Logger, Metrics and Tracer created (what SPEC §3.6 makes every function ' +
+  'load), x floor = what the function adds to that; ' +
   'bytes at init = the entry and the chunks it imports statically; process = spawn to exit of that process.';
 
 export const columns = {
@@ -64,6 +66,8 @@ export const columns = {
   baselineMedianMs: 'baseline ms',
   ratio: 'x baseline (median of pairs)',
   verdict: `<= ${TARGET_RATIO}x`,
+  floorMedianMs: 'floor ms',
+  floorRatio: 'x floor',
   processMedianMs: 'process median ms',
 };
 
@@ -80,10 +84,15 @@ interface Bundle {
   environment: Record<string, string>;
 }
 
+type Reference = Bundle & { clients: BaselineClient[] };
+
 interface MeasuredFunction extends Bundle {
   fn: EsbuildFunction;
   source: SourceEntry;
-  baseline: Bundle & { clients: BaselineClient[] };
+  /** The SPEC's baseline: the bare clients. */
+  baseline: Reference;
+  /** The clients with Powertools Logger, Metrics and Tracer: what every function must load (SPEC §3.6). */
+  floor: Reference;
 }
 
 const samBuild = async (): Promise<void> => {
@@ -150,12 +159,13 @@ const buildBaseline = async (
   clients: BaselineClient[],
   buildProperties: JsonObject,
   codeDir: string,
+  withPowertools: boolean,
 ): Promise<string> => {
   const directory = join(WORK_DIR, 'baselines', label.replace(/[^A-Za-z0-9]+/g, '-'));
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(join(directory, 'src'), { recursive: true });
   const entry = join(directory, 'src/index.js');
-  writeFileSync(entry, baselineSource(clients));
+  writeFileSync(entry, baselineSource(clients, { withPowertools }));
   const options = esbuildOptions(buildProperties);
   await build({
     ...options,
@@ -173,36 +183,54 @@ const prepare = async (): Promise<MeasuredFunction[]> => {
   const entries = sourceEntries();
   const built = esbuildFunctions(loadStacks(join(SAM_BUILD_DIR, 'template.yaml')));
   if (built.length === 0) throw new Error('The built template has no function with an esbuild build');
-  const baselines = new Map<string, MeasuredFunction['baseline']>();
+  const references = new Map<string, Reference>();
+  const referenceFor = async (
+    kind: 'baseline' | 'floor',
+    clients: BaselineClient[],
+    fn: EsbuildFunction,
+    source: SourceEntry,
+    nodeOptions: Record<string, string>,
+  ): Promise<Reference> => {
+    const { EntryPoints: _entry, ...options } = fn.buildProperties;
+    const label = `${baselineLabel(clients)}${kind === 'floor' ? ' + Powertools' : ''}`;
+    const canonicalOptions = JSON.stringify(Object.fromEntries(Object.entries(options).sort()));
+    const key = `${kind} ${label} ${canonicalOptions} ${source.codeDir} ${nodeOptions.NODE_OPTIONS ?? ''}`;
+    const known = references.get(key);
+    if (known) return known;
+    const sameName = [...references.values()].filter(
+      (other) => other.name === `${kind}: ${label}` || other.name.startsWith(`${kind}: ${label} (`),
+    );
+    const reference = {
+      name: `${kind}: ${label}${sameName.length > 0 ? ` (${sameName.length + 1})` : ''}`,
+      file: await buildBaseline(
+        `${kind}-${label}-${references.size}`,
+        clients,
+        fn.buildProperties,
+        source.codeDir,
+        kind === 'floor',
+      ),
+      environment: { ...lambdaRuntimeEnvironment(fn.fn, `${label} ${kind}`, REGION), ...nodeOptions },
+      clients,
+    };
+    references.set(key, reference);
+    return reference;
+  };
   const functions: MeasuredFunction[] = [];
   for (const fn of built) {
     const source = entries.get(fn.name);
     if (!source) throw new Error(`${fn.name} is built but not in the source templates`);
     const clients = await clientsLoadedAtInit(source, fn.buildProperties);
-    const { EntryPoints: _entry, ...options } = fn.buildProperties;
-    const label = baselineLabel(clients);
     const environment = {
       ...dummyEnvironment(fn.stack.template, environmentOf(fn.fn), REGION),
       ...lambdaRuntimeEnvironment(fn.fn, fn.name, REGION),
     };
-    // The baseline runs with the function's NODE_OPTIONS (sam build adds --enable-source-maps to functions
-    // with source maps), as it has its esbuild options.
+    // The references run with the function's NODE_OPTIONS (sam build adds --enable-source-maps to functions
+    // with source maps), as they have its esbuild options.
     const nodeOptions: Record<string, string> = environment.NODE_OPTIONS
       ? { NODE_OPTIONS: environment.NODE_OPTIONS }
       : {};
-    const canonicalOptions = JSON.stringify(Object.fromEntries(Object.entries(options).sort()));
-    const key = `${label} ${canonicalOptions} ${source.codeDir} ${nodeOptions.NODE_OPTIONS ?? ''}`;
-    let baseline = baselines.get(key);
-    if (!baseline) {
-      const sameLabel = [...baselines.values()].filter((other) => baselineLabel(other.clients) === label);
-      baseline = {
-        name: `baseline: ${label}${sameLabel.length > 0 ? ` (${sameLabel.length + 1})` : ''}`,
-        file: await buildBaseline(`${label}-${baselines.size}`, clients, fn.buildProperties, source.codeDir),
-        environment: { ...lambdaRuntimeEnvironment(fn.fn, `${label} baseline`, REGION), ...nodeOptions },
-        clients,
-      };
-      baselines.set(key, baseline);
-    }
+    const baseline = await referenceFor('baseline', clients, fn, source, nodeOptions);
+    const floor = await referenceFor('floor', clients, fn, source, nodeOptions);
     functions.push({
       fn,
       name: fn.name,
@@ -210,6 +238,7 @@ const prepare = async (): Promise<MeasuredFunction[]> => {
       file: join(fn.codeDir ?? '', fn.handlerFile),
       environment,
       baseline,
+      floor,
     });
   }
   return functions;
@@ -218,8 +247,8 @@ const prepare = async (): Promise<MeasuredFunction[]> => {
 interface Samples {
   init: number[];
   process: number[];
-  /** Per round: the function's init over its baseline's, imported one after the other. */
-  ratios: number[];
+  /** Per round: the function's init over each reference's, imported right before or after it. */
+  ratios: { baseline: number[]; floor: number[] };
 }
 
 const importOnce = async (bundle: Bundle) => {
@@ -233,32 +262,36 @@ const importOnce = async (bundle: Bundle) => {
 };
 
 /**
- * Rounds over all functions; in each, a function and its baseline are imported one right after the other
- * (in alternating order), so that the ratio of the pair is taken under the same load of the machine: the
- * ratio reported is the median of those per-round ratios. One unmeasured round first warms the file
- * system cache.
+ * Rounds over all functions; in each, a function and its two references are imported one right after the
+ * other (in an order that rotates from round to round), so that their ratios are taken under the same load
+ * of the machine: the ratios reported are the medians of those per-round ratios. One unmeasured round
+ * first warms the file system cache.
  */
 const measure = async (functions: MeasuredFunction[]): Promise<Map<string, Samples>> => {
   const samples = new Map<string, Samples>();
   const samplesOf = (bundle: Bundle) => {
     let found = samples.get(bundle.name);
     if (!found) {
-      found = { init: [], process: [], ratios: [] };
+      found = { init: [], process: [], ratios: { baseline: [], floor: [] } };
       samples.set(bundle.name, found);
     }
     return found;
   };
   for (let round = -1; round < RUNS; round++) {
     for (const fn of functions) {
-      const pair = round % 2 === 0 ? [fn, fn.baseline] : [fn.baseline, fn];
-      const [first, second] = [await importOnce(pair[0] as Bundle), await importOnce(pair[1] as Bundle)];
+      const group: Bundle[] = [fn, fn.baseline, fn.floor];
+      const shift = ((round % group.length) + group.length) % group.length;
+      const order = [...group.slice(shift), ...group.slice(0, shift)];
+      const times = new Map<Bundle, { initMs: number; wallMs: number }>();
+      for (const bundle of order) times.set(bundle, await importOnce(bundle));
       if (round < 0) continue;
-      const [own, baseline] = pair[0] === fn ? [first, second] : [second, first];
-      samplesOf(fn).init.push(own.initMs);
-      samplesOf(fn).process.push(own.wallMs);
-      samplesOf(fn).ratios.push(own.initMs / baseline.initMs);
-      samplesOf(fn.baseline).init.push(baseline.initMs);
-      samplesOf(fn.baseline).process.push(baseline.wallMs);
+      for (const [bundle, { initMs, wallMs }] of times) {
+        samplesOf(bundle).init.push(initMs);
+        samplesOf(bundle).process.push(wallMs);
+      }
+      const own = times.get(fn)?.initMs ?? Number.NaN;
+      samplesOf(fn).ratios.baseline.push(own / (times.get(fn.baseline)?.initMs ?? Number.NaN));
+      samplesOf(fn).ratios.floor.push(own / (times.get(fn.floor)?.initMs ?? Number.NaN));
     }
   }
   return samples;
@@ -325,12 +358,13 @@ const breakdownRows = async (fn: MeasuredFunction): Promise<Row[]> => {
 
 export const run = async (): Promise<SuiteOutput> => {
   const functions = await prepare();
-  const baselines = [...new Set(functions.map((fn) => fn.baseline))];
+  const references = [...new Set(functions.flatMap((fn) => [fn.baseline, fn.floor]))];
   const samples = await measure(functions);
   const initOf = (bundle: Bundle) => samples.get(bundle.name)?.init ?? [];
   const rows: Row[] = [
     ...functions.map((fn) => {
-      const ratio = median(samples.get(fn.name)?.ratios ?? []);
+      const ratios = samples.get(fn.name)?.ratios;
+      const ratio = median(ratios?.baseline ?? []);
       return {
         bundle: fn.name,
         baseline: baselineLabel(fn.baseline.clients),
@@ -341,16 +375,18 @@ export const run = async (): Promise<SuiteOutput> => {
         ratio: round(ratio, 2),
         // An empty baseline (a function without clients) measures Node's import of an empty module.
         verdict: fn.baseline.clients.length === 0 ? 'n/a' : ratio <= TARGET_RATIO ? 'yes' : 'NO',
+        floorMedianMs: round(median(initOf(fn.floor)), 1),
+        floorRatio: round(median(ratios?.floor ?? []), 2),
         processMedianMs: round(median(samples.get(fn.name)?.process ?? []), 1),
       };
     }),
-    ...baselines.map((baseline) => ({
-      bundle: baseline.name,
+    ...references.map((reference) => ({
+      bundle: reference.name,
       baseline: '',
-      ...sizeRow(baseline.file),
-      initMedianMs: round(median(initOf(baseline)), 1),
-      initP90Ms: round(percentile(initOf(baseline), 90), 1),
-      processMedianMs: round(median(samples.get(baseline.name)?.process ?? []), 1),
+      ...sizeRow(reference.file),
+      initMedianMs: round(median(initOf(reference)), 1),
+      initP90Ms: round(percentile(initOf(reference), 90), 1),
+      processMedianMs: round(median(samples.get(reference.name)?.process ?? []), 1),
     })),
   ];
   const breakdown: Row[] = [];
