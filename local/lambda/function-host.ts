@@ -178,6 +178,10 @@ class ExecutionEnvironment {
     const { definition } = this;
     const { modulePath, exportName } = resolveHandler(definition.artifactDir, definition.handler);
     const worker = new Worker(new URL('./function-worker.mjs', `file://${__dirname}/`), {
+      // The bundles run as Lambda runs them: plain Node, without the local runtime's own flags (under
+      // `npm start`, tsx's loader, whose hooks would make every module load of a cold start several times
+      // slower than in Lambda).
+      execArgv: [],
       env: {
         ...this.baseEnvironment,
         ...definition.environment,

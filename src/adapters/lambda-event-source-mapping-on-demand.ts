@@ -14,9 +14,9 @@ export type EventSourceMappingsOnDemand = () => Promise<LambdaEventSourceMapping
 export const eventSourceMappingsOnDemand = (tracer: Tracer): EventSourceMappingsOnDemand => {
   let loading: Promise<LambdaEventSourceMappings> | undefined;
   return () => {
-    loading ??= Promise.all([import('@aws-sdk/client-lambda'), import('./lambda-event-source-mapping')]).then(
-      ([{ LambdaClient }, { LambdaEventSourceMappings }]) =>
-        new LambdaEventSourceMappings(tracer.captureAWSv3Client(new LambdaClient({}))),
+    loading ??= import('./lambda-event-source-mapping').then(
+      ({ lambdaEventSourceMappingsWithOwnClient }) =>
+        lambdaEventSourceMappingsWithOwnClient((client) => tracer.captureAWSv3Client(client)),
       (error: unknown) => {
         loading = undefined;
         throw error;

@@ -1,7 +1,7 @@
 import {
   type EventSourceMappingConfiguration,
   GetEventSourceMappingCommand,
-  type LambdaClient,
+  LambdaClient,
   paginateListEventSourceMappings,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
@@ -59,3 +59,12 @@ export class LambdaEventSourceMappings {
     return mappingOf(output, uuid);
   }
 }
+
+/**
+ * The adapter with a Lambda client of its own, passed through `capture` (the tracer's
+ * `captureAWSv3Client`): for a module imported on first use, which must not import the SDK package
+ * itself, since a bundled `import()` of the SDK's CommonJS build yields only a default export.
+ */
+export const lambdaEventSourceMappingsWithOwnClient = (
+  capture: (client: LambdaClient) => LambdaClient,
+): LambdaEventSourceMappings => new LambdaEventSourceMappings(capture(new LambdaClient({})));

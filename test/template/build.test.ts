@@ -180,3 +180,21 @@ describe("aws-xray-sdk-core's AWS SDK v2 patcher, the one user of semver in the 
     expect(rest.match(/\bsemver\b/g)).toBeNull();
   });
 });
+
+describe("the functions' modules loaded on first use", () => {
+  const sourceFiles = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sourceFiles(path);
+      return /\.[cm]?[jt]s$/.test(entry.name) ? [path] : [];
+    });
+
+  it("are the project's own modules, never an npm package: a bundled import() of a CommonJS build (as the AWS SDK's) yields only a default export", () => {
+    const packageImports = sourceFiles(join(PROJECT_ROOT, 'src')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\bimport\(\s*['"]([^'"./][^'"]*)['"]\s*\)/g)].map(
+        ([, specifier]) => `${file.slice(PROJECT_ROOT.length + 1)}: import('${specifier}')`,
+      ),
+    );
+    expect(packageImports).toEqual([]);
+  });
+});
