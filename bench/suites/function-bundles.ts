@@ -51,7 +51,7 @@ export const description =
   'creates the clients the function loads at init, imported right before or after the function in each ' +
   `round; x baseline = the median of the per-round ratios; target: <= ${TARGET_RATIO}x (SPEC §6); floor = the ` +
   'same clients with Powertools Logger, Metrics and Tracer created (what SPEC §3.6 makes every function ' +
-  'load), x floor = what the function adds to that; ' +
+  'load), x floor = what the function adds to that, floor x baseline = what Powertools adds to the clients; ' +
   'bytes at init = the entry and the chunks it imports statically; process = spawn to exit of that process.';
 
 export const columns = {
@@ -68,6 +68,7 @@ export const columns = {
   verdict: `<= ${TARGET_RATIO}x`,
   floorMedianMs: 'floor ms',
   floorRatio: 'x floor',
+  floorOverBaseline: 'floor x baseline',
   processMedianMs: 'process median ms',
 };
 
@@ -248,7 +249,7 @@ interface Samples {
   init: number[];
   process: number[];
   /** Per round: the function's init over each reference's, imported right before or after it. */
-  ratios: { baseline: number[]; floor: number[] };
+  ratios: { baseline: number[]; floor: number[]; floorOverBaseline: number[] };
 }
 
 const importOnce = async (bundle: Bundle) => {
@@ -272,7 +273,7 @@ const measure = async (functions: MeasuredFunction[]): Promise<Map<string, Sampl
   const samplesOf = (bundle: Bundle) => {
     let found = samples.get(bundle.name);
     if (!found) {
-      found = { init: [], process: [], ratios: { baseline: [], floor: [] } };
+      found = { init: [], process: [], ratios: { baseline: [], floor: [], floorOverBaseline: [] } };
       samples.set(bundle.name, found);
     }
     return found;
@@ -292,6 +293,9 @@ const measure = async (functions: MeasuredFunction[]): Promise<Map<string, Sampl
       const own = times.get(fn)?.initMs ?? Number.NaN;
       samplesOf(fn).ratios.baseline.push(own / (times.get(fn.baseline)?.initMs ?? Number.NaN));
       samplesOf(fn).ratios.floor.push(own / (times.get(fn.floor)?.initMs ?? Number.NaN));
+      samplesOf(fn).ratios.floorOverBaseline.push(
+        (times.get(fn.floor)?.initMs ?? Number.NaN) / (times.get(fn.baseline)?.initMs ?? Number.NaN),
+      );
     }
   }
   return samples;
@@ -377,6 +381,7 @@ export const run = async (): Promise<SuiteOutput> => {
         verdict: fn.baseline.clients.length === 0 ? 'n/a' : ratio <= TARGET_RATIO ? 'yes' : 'NO',
         floorMedianMs: round(median(initOf(fn.floor)), 1),
         floorRatio: round(median(ratios?.floor ?? []), 2),
+        floorOverBaseline: round(median(ratios?.floorOverBaseline ?? []), 2),
         processMedianMs: round(median(samples.get(fn.name)?.process ?? []), 1),
       };
     }),
