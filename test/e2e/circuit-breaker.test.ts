@@ -101,7 +101,17 @@ describe('the checkout circuit breaker through the local stack', () => {
       'the circuit breaker to open',
     );
     expect(opened.reason).toMatch(/failures of the dependencies within 60 s \(threshold 3\)/);
-    expect((await checkoutMapping()).state).toBe('Disabled');
+    // The batch that opens the breaker disables the event source right after recording the transition (it
+    // loads the Lambda client first, on this first use): within moments, long before any retry.
+    const stopped = await eventually(
+      async () => {
+        const mapping = await checkoutMapping();
+        return mapping.state === 'Disabled' ? mapping : undefined;
+      },
+      5_000,
+      'the checkout event source to be disabled',
+    );
+    expect(stopped.state).toBe('Disabled');
     const whileOpen = await checkoutStatus();
     expect(whileOpen.code).toBe(1);
     expect(whileOpen.checkoutProcessing).toMatchObject({
