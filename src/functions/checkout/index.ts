@@ -9,6 +9,7 @@ import { DynamoDbOrderRepository } from '../../adapters/dynamodb-order-repositor
 import { eventSourceMappingsOnDemand } from '../../adapters/lambda-event-source-mapping-on-demand';
 import { circuitBreakerSettingsFromEnv } from '../../shared/circuit-breaker-settings';
 import { requireEnv } from '../../shared/config';
+import { loadOnce } from '../../shared/load-once';
 import { createPowertools } from '../../shared/powertools';
 import { createCheckoutBatch } from './checkout-batch';
 import type { FaultMode } from './fault-mode';
@@ -32,14 +33,14 @@ const breakerReporting: BreakerReporting = {
 // The game-day fault switch exists only in stacks deployed with EnableFaultInjection: without it, no
 // parameter is read and the switch's module (and its SSM client) is never loaded.
 const faultModeParameterName = process.env.FAULT_MODE_PARAMETER_NAME;
-let faultSwitch: Promise<() => Promise<FaultMode>> | undefined;
-const currentFaultMode = async (): Promise<FaultMode> => {
-  if (!faultModeParameterName) return 'off';
-  faultSwitch ??= import('./fault-switch').then(({ createFaultSwitch }) =>
-    createFaultSwitch(faultModeParameterName, logger, tracer),
-  );
-  return (await faultSwitch)();
-};
+const faultSwitch = faultModeParameterName
+  ? loadOnce(() =>
+      import('./fault-switch').then(({ createFaultSwitch }) =>
+        createFaultSwitch(faultModeParameterName, logger, tracer),
+      ),
+    )
+  : undefined;
+const currentFaultMode = async (): Promise<FaultMode> => (faultSwitch ? (await faultSwitch())() : 'off');
 
 const checkoutBatch = createCheckoutBatch({
   repository: new DynamoDbOrderRepository(dynamodb, tableName),
